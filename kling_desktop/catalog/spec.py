@@ -235,7 +235,7 @@ class ModelSpec:
     workflows: tuple[Workflow, ...]
     description: str = ""
     prompt: TextLimit | None = None  # None: the model takes no text prompt
-    prompt_optional: bool = False  # True: the prompt may be empty in every workflow (avatar)
+    prompt_required: tuple[Workflow, ...] = ()  # workflows that need a prompt (unless shots carry them)
     negative_prompt: TextLimit | None = None
     cfg: CfgRange | None = None
     dimensions: tuple[Dimension, ...] = ()
