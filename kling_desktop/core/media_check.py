@@ -83,13 +83,13 @@ def check_media_file(field: str, path: str, limit: MediaRequirement | None, kind
 def check_request_media(req: GenerationRequest) -> list[Problem]:
     spec = get_model(req.model)
     out: list[Problem] = []
-    for field, path, limit in _image_fields(req, spec):
+    for field, path, image_limit in _image_fields(req, spec):
         try:
             info = inspect_image(path)
         except ImageError as exc:
             out.append(Problem(field, "readable image", f"{field}: {exc}"))
             continue
-        out += check_image(info, limit, field_name=field)
+        out += check_image(info, image_limit, field_name=field)
         if spec.input_max_mb and info.megabytes > spec.input_max_mb:
             out.append(Problem(field, "file size", f"{field}: {info.path.name} is {info.megabytes:.1f} MB; "
                                                    f"{spec.name} takes files up to {spec.input_max_mb:g} MB."))

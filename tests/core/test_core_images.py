@@ -35,10 +35,10 @@ def _noise(path: Path, w: int, h: int) -> Path:
 REFUSED = [
     ("zero-byte.png", lambda p: _w(p, b""), LEGACY, "empty (0 bytes)"),
     ("renamed-pdf.png", lambda p: _w(p, b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj"), LEGACY, "a PDF document"),
-    ("drawing.svg", lambda p: _w(p, '<svg xmlns="http://www.w3.org/2000/svg"/>'.encode()), LEGACY, "an SVG drawing"),
-    ("drawing-xml.png", lambda p: _w(p, '<?xml version="1.0"?><svg/>'.encode()), LEGACY, "XML/SVG"),
+    ("drawing.svg", lambda p: _w(p, b'<svg xmlns="http://www.w3.org/2000/svg"/>'), LEGACY, "an SVG drawing"),
+    ("drawing-xml.png", lambda p: _w(p, b'<?xml version="1.0"?><svg/>'), LEGACY, "XML/SVG"),
     ("archive.jpg", lambda p: _w(p, b"PK\x03\x04" + b"\0" * 40), LEGACY, "a ZIP archive"),
-    ("text.png", lambda p: _w(p, "hello, not an image".encode()), LEGACY, "not an image"),
+    ("text.png", lambda p: _w(p, b"hello, not an image"), LEGACY, "not an image"),
     ("random.webp", lambda p: _w(p, os.urandom(4096)), LEGACY, "not an image"),
     ("truncated.png", lambda p: _w(p, _png(p, 400, 400).read_bytes()[:200]), LEGACY, "damaged"),
     ("truncated.jpg", lambda p: (Image.new("RGB", (500, 500)).save(p, "JPEG"),
