@@ -1,0 +1,111 @@
+"""API keys: the OS keyring first; where none exists, environment variables or this session only.
+
+A key never reaches a log, the database, a settings file, a sidecar, an exception message or argv.
+``Secret`` hides its value from ``repr``/``str`` so an accidental log line prints ``***``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+import keyring
+import keyring.errors
+from keyring.backends import fail
+
+SERVICE = "kling-desktop"
+ENV_NAMES = {"runware": "RUNWARE_API_KEY", "kling_access": "KLING_ACCESS_KEY", "kling_secret": "KLING_SECRET_KEY"}
+log = logging.getLogger(__name__)
+
+
+class Secret:
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+@dataclass(frozen=True)
+class KeyStatus:
+    has_keyring: bool
+    sentence: str
+
+
+class Credentials:
+    """Where keys live and how to get them. Names: ``runware``, ``kling_access``, ``kling_secret``."""
+
+    def __init__(self) -> None:
+        self._session: dict[str, str] = {}
+
+    @staticmethod
+    def keyring_available() -> bool:
+        try:
+            backend = keyring.get_keyring()
+        except Exception:  # a broken backend configuration counts as none
+            return False
+        return not isinstance(backend, fail.Keyring) and getattr(backend, "priority", 1) > 0
+
+    def status(self) -> KeyStatus:
+        if self.keyring_available():
+            name = type(keyring.get_keyring()).__name__
+            return KeyStatus(True, f"Keys are stored in your system keyring ({name}).")
+        return KeyStatus(False, "No system keyring is available on this computer. Keys you enter are kept for this "
+                                "session only; to keep them, set RUNWARE_API_KEY, or KLING_ACCESS_KEY and "
+                                "KLING_SECRET_KEY, in the environment.")
+
+    def get(self, name: str) -> Secret | None:
+        if name in self._session:
+            return Secret(self._session[name])
+        if self.keyring_available():
+            try:
+                value = keyring.get_password(SERVICE, name)
+            except keyring.errors.KeyringError:
+                log.warning("The keyring could not be read; falling back to the environment.")
+                value = None
+            if value:
+                return Secret(value)
+        env = os.environ.get(ENV_NAMES.get(name, ""), "")
+        return Secret(env) if env else None
+
+    def source(self, name: str) -> str:
+        if name in self._session:
+            return "this session"
+        if self.keyring_available():
+            try:
+                if keyring.get_password(SERVICE, name):
+                    return "keyring"
+            except keyring.errors.KeyringError:
+                pass
+        return "environment" if os.environ.get(ENV_NAMES.get(name, "")) else "not set"
+
+    def set(self, name: str, value: str) -> str:
+        """Store a key; returns where it went ("keyring" or "this session")."""
+        if self.keyring_available():
+            try:
+                keyring.set_password(SERVICE, name, value)
+                self._session.pop(name, None)
+                return "keyring"
+            except keyring.errors.KeyringError:
+                log.warning("The keyring refused the key; keeping it for this session only.")
+        self._session[name] = value
+        return "this session"
+
+    def delete(self, name: str) -> None:
+        self._session.pop(name, None)
+        if self.keyring_available():
+            try:
+                keyring.delete_password(SERVICE, name)
+            except keyring.errors.KeyringError:
+                pass
