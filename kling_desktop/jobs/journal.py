@@ -28,11 +28,9 @@ class Journal:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self._conn() as c:
-            version = c.execute("PRAGMA user_version").fetchone()[0]
-            if version < SCHEMA_VERSION:
-                c.executescript(_SCHEMA)
-                c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn = self._conn().conn
+        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            conn.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
 
     def _conn(self) -> _Tx:
         conn = getattr(self._local, "conn", None)
