@@ -70,7 +70,7 @@ async def download(client: httpx.AsyncClient, url: str, final: Path, kind: str =
                 if expected and expected > MAX_BYTES:
                     raise DownloadError("The provider's result is larger than 4 GB; refusing to download it.")
                 with part.open("ab" if have else "wb") as fh:
-                    async for chunk in resp.aiter_bytes(1 << 16):
+                    async for chunk in resp.aiter_bytes():  # no batching: keep every byte that arrived
                         fh.write(chunk)
                         if fh.tell() > MAX_BYTES:
                             raise DownloadError("The provider sent more than 4 GB; stopped.")

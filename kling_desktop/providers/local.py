@@ -28,6 +28,12 @@ class _Render:
     outputs: list[Path] = field(default_factory=list)
 
 
+def _consume(task: asyncio.Task[Path]) -> None:
+    """A render cancelled or failed after its job stopped listening must not log 'never retrieved'."""
+    if not task.cancelled():
+        task.exception()
+
+
 class LocalDraftProvider:
     name = "local"
     label = "Draft (this computer)"
@@ -57,6 +63,7 @@ class LocalDraftProvider:
             return render_draft(plan_for(ctx.request), out, progress, cancel).path
 
         render.task = asyncio.ensure_future(asyncio.to_thread(work))
+        render.task.add_done_callback(_consume)
         self._renders[ctx.task_id] = render
         return SubmitResult(remote_id=ctx.task_id, cost=0.0)
 

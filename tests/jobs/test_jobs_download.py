@@ -1,0 +1,102 @@
+"""Downloads against a real loopback server: Range resume after a cut, verification, refusals."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+from media_factory import make_mp4
+
+from kling_desktop.jobs.download import DownloadError, download
+
+
+class _Server:
+    def __init__(self, body: bytes, cut_first: bool = True, status: int = 200) -> None:
+        self.body, self.cut_first, self.status = body, cut_first, status
+        self.ranges: list[str | None] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *a: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                rng = self.headers.get("Range")
+                outer.ranges.append(rng)
+                if outer.status != 200:
+                    self.send_response(outer.status)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                start = int(rng.split("=")[1].split("-")[0]) if rng else 0
+                chunk = outer.body[start:]
+                self.send_response(206 if rng else 200)
+                if rng:
+                    self.send_header("Content-Range", f"bytes {start}-{len(outer.body) - 1}/{len(outer.body)}")
+                self.send_header("Content-Length", str(len(chunk)))
+                self.end_headers()
+                if outer.cut_first and len(outer.ranges) == 1:
+                    self.wfile.write(chunk[: len(chunk) // 2])  # then close: a truncated download
+                    self.wfile.flush()
+                    time.sleep(0.3)  # let the client read the first half before the cut
+                    self.close_connection = True
+                    return
+                self.wfile.write(chunk)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/media/x.mp4"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _get(url: str, target: Path) -> Path:
+    async def main() -> Path:
+        async with httpx.AsyncClient() as client:
+            return await download(client, url, target)
+    return asyncio.run(main())
+
+
+def test_truncated_download_resumes_with_range(tmp_path: Path) -> None:
+    body = make_mp4(tmp_path / "src.mp4", 160, 90, 1.0).read_bytes()
+    server = _Server(body)
+    try:
+        out = _get(server.url, tmp_path / "lib" / "job.mp4")
+    finally:
+        server.close()
+    assert out.read_bytes() == body
+    assert not (tmp_path / "lib" / "job.mp4.part").exists()
+    assert server.ranges[0] is None and server.ranges[1] == f"bytes={len(body) // 2}-"
+
+
+def test_corrupt_body_is_not_renamed(tmp_path: Path) -> None:
+    server = _Server(b"\0" * 5000, cut_first=False)
+    try:
+        with pytest.raises(DownloadError, match="damaged|no playable"):
+            _get(server.url, tmp_path / "bad.mp4")
+    finally:
+        server.close()
+    assert not (tmp_path / "bad.mp4").exists()
+
+
+def test_expired_url_reads_as_a_sentence(tmp_path: Path) -> None:
+    server = _Server(b"", status=410)
+    try:
+        with pytest.raises(DownloadError, match="no longer available.*expired"):
+            _get(server.url, tmp_path / "gone.mp4")
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/x.mp4", "javascript:alert(1)"])
+def test_non_http_urls_are_refused(tmp_path: Path, url: str) -> None:
+    with pytest.raises(DownloadError, match="only http and https"):
+        _get(url, tmp_path / "x.mp4")
+    assert list(tmp_path.iterdir()) == []
