@@ -12,6 +12,7 @@ from kling_desktop.core.request import GenerationRequest, Shot
 from kling_desktop.render import DraftPlan, Segment, render_draft, render_still
 from kling_desktop.render.from_request import plan_for, still_plan_for
 from kling_desktop.render.plan import DRAFT_COMMENT
+from kling_desktop.render.renderer import RenderCancelled
 
 
 def _mean(im) -> tuple[float, float, float]:
@@ -99,7 +100,7 @@ def test_cancel_removes_partial_file(tmp_path: Path) -> None:
     cancel = threading.Event()
     cancel.set()
     target = tmp_path / "c.mp4.part"
-    with pytest.raises(Exception):
+    with pytest.raises(RenderCancelled):
         render_draft(DraftPlan(320, 180, 24, (Segment(2, "x"),), "M"), target, cancel=cancel)
     assert not target.exists()
 
