@@ -1,0 +1,121 @@
+"""The form's input zones beyond the frames: reference images/videos/voices, input video/audio, portrait.
+Each is shown only where the ModelSpec has it, and checks its files against the stated limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from kling_desktop.catalog.spec import ImageRequirement, MediaRequirement, ModelSpec, Workflow
+from kling_desktop.core.images import check_image, inspect_image
+from kling_desktop.core.media_check import check_media_file
+from kling_desktop.core.probe import probe_media
+from kling_desktop.core.request import GenerationRequest
+from kling_desktop.ui.frame_zone import ImageDropZone
+from kling_desktop.ui.media_zone import Checker, MediaListZone
+
+W = Workflow
+
+
+def _media_checker(field: str, limit: MediaRequirement | None, kind: str, max_mb: float | None) -> Checker:
+    def check(path: str) -> tuple[str, list[str]]:
+        info = probe_media(path)
+        desc = f"{info.duration or 0:.1f} s" + (f", {info.width}×{info.height}" if info.width else "")
+        desc += f", {info.size_bytes / 1048576:.1f} MB"
+        problems = [p.message.split(": ", 1)[-1] for p in check_media_file(field, path, limit, kind, max_mb=max_mb)]
+        return desc, problems
+    return check
+
+
+def _image_checker(limit: ImageRequirement | None) -> Checker:
+    def check(path: str) -> tuple[str, list[str]]:
+        info = inspect_image(path)
+        return info.describe(), [p.message.split(": ", 1)[-1] for p in check_image(info, limit)]
+    return check
+
+
+class InputZones(QWidget):
+    changed = Signal()
+
+    def __init__(self, cache_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lists = {
+            "reference_images": MediaListZone("Reference images", "image"),
+            "reference_videos": MediaListZone("Reference video", "video"),
+            "reference_voices": MediaListZone("Reference voices", "audio"),
+            "input_video": MediaListZone("Input video", "video"),
+            "input_audio": MediaListZone("Input audio", "audio"),
+        }
+        self.portrait = ImageDropZone("Portrait", cache_dir)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.portrait, 0, 0)
+        for i, zone in enumerate(self.lists.values(), 1):
+            grid.addWidget(zone, i // 2, i % 2)
+        for zone in (*self.lists.values(), self.portrait):
+            zone.changed.connect(self.changed)
+        self._shown: set[str] = set()
+
+    def configure(self, spec: ModelSpec, shown: set[str]) -> None:
+        self._shown = {n for n in (*self.lists, "input_image") if n in shown}
+        refs = spec.reference_images
+        max_refs = spec.max_reference_images
+        where = ", ".join(f"{w.label.lower()}: {r.min}–{r.max}" for w, r in refs.items())
+        with_video = next((r.max_with_reference_video for r in refs.values() if r.max_with_reference_video), None)
+        if with_video:
+            where += f" ({with_video} with a reference video)"
+        self.lists["reference_images"].configure(max_refs, where, _image_checker(spec.image_requirement))
+        rv = spec.reference_video_requirement
+        self.lists["reference_videos"].configure(
+            max((r.max for r in spec.reference_videos.values()), default=1),
+            ", ".join(w.label.lower() for w in spec.reference_videos) + (f" · {rv.describe()}" if rv else ""),
+            _media_checker("reference_videos", rv, "video", spec.input_max_mb))
+        voice = spec.reference_voice_requirement
+        self.lists["reference_voices"].configure(
+            spec.reference_voices_max or 1,
+            (voice.describe() + (f" · {voice.note}" if voice.note else "")) if voice else "",
+            _media_checker("reference_voices", voice, "audio", None))
+        iv = spec.input_video
+        note = f" ({iv.fast_min_seconds:g}–{iv.fast_max_seconds:g} s in fast mode)" if iv and iv.fast_min_seconds else ""
+        self.lists["input_video"].configure(1, (iv.describe() + note) if iv else "",
+                                            _media_checker("input_video", iv, "video", spec.input_max_mb))
+        ia = spec.input_audio
+        self.lists["input_audio"].configure(1, ia.describe() if ia else "",
+                                            _media_checker("input_audio", ia, "audio", None))
+        self.portrait.set_requirement(spec.input_image)
+        for name, zone in self.lists.items():
+            zone.setVisible(name in self._shown)
+            if name not in self._shown:
+                zone.set_paths([])
+        self.portrait.setVisible("input_image" in self._shown)
+        if "input_image" not in self._shown:
+            self.portrait.set_path(None)
+
+    def any_visible(self) -> bool:
+        return bool(self._shown)
+
+    def visible_names(self) -> set[str]:
+        return set(self._shown)
+
+    def paths(self, name: str) -> list[str]:
+        return self.lists[name].paths() if name in self._shown else []
+
+    def problems(self) -> list[str]:
+        out = [p for name, z in self.lists.items() if name in self._shown for p in z.problems()]
+        if "input_image" in self._shown and self.portrait.problem():
+            out.append(str(self.portrait.problem()))
+        return out
+
+    def busy(self) -> bool:
+        return self.portrait.busy or any(z.pending for z in self.lists.values())
+
+    def load(self, req: GenerationRequest) -> None:
+        values = {"reference_images": list(req.reference_images), "reference_videos": list(req.reference_videos),
+                  "reference_voices": list(req.reference_voices),
+                  "input_video": [req.input_video] if req.input_video else [],
+                  "input_audio": [req.input_audio] if req.input_audio else []}
+        for name, paths in values.items():
+            self.lists[name].set_paths(paths)
+        self.portrait.set_path(req.input_image)

@@ -1,0 +1,230 @@
+"""Per-model settings: duration, size, resolution, CFG, provider settings, provider choice and cost."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QWidget
+
+from kling_desktop.catalog.pricing import estimate_cost
+from kling_desktop.catalog.spec import DimensionMode, Durations, ModelSpec, ProviderSetting, Workflow
+from kling_desktop.providers.registry import PROVIDER_LABELS
+
+ProviderReason = Callable[[str, ModelSpec], "str | None"]
+
+
+class SettingsPanel(QWidget):
+    changed = Signal()
+
+    def __init__(self, provider_reason: ProviderReason, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.provider_reason = provider_reason
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.duration_combo = QComboBox()
+        self.duration_spin = QSpinBox(suffix=" s")
+        self.duration_note = QLabel(objectName="hint")
+        self.size_combo = QComboBox()
+        self.size_note = QLabel(objectName="hint")
+        self.resolution_combo = QComboBox()
+        self.cfg = QDoubleSpinBox(decimals=2, singleStep=0.05)
+        self.count = QSpinBox(minimum=1, maximum=4)
+        self.provider = QComboBox()
+        self.cost = QLabel(objectName="hint", wordWrap=True)
+        for label, w in (("Duration", self.duration_combo), ("Duration", self.duration_spin), ("", self.duration_note),
+                         ("Size", self.size_combo), ("Size", self.size_note), ("Resolution", self.resolution_combo),
+                         ("CFG scale", self.cfg), ("Images", self.count)):
+            self.form.addRow(label, w)
+        self._setting_widgets: dict[str, QWidget] = {}
+        self.form.addRow("Provider", self.provider)
+        self.form.addRow("", self.cost)
+        for sig in (self.duration_combo.currentIndexChanged, self.duration_spin.valueChanged,
+                    self.size_combo.currentIndexChanged, self.resolution_combo.currentIndexChanged,
+                    self.cfg.valueChanged, self.count.valueChanged, self.provider.currentIndexChanged):
+            sig.connect(self.changed)
+        self._durations: Durations | None = None
+        self.spec: ModelSpec | None = None
+
+    def _show(self, widget: QWidget, shown: bool) -> None:
+        widget.setVisible(shown)
+        label = self.form.labelForField(widget)
+        if label is not None:
+            label.setVisible(shown)
+
+    # ---- reshaping --------------------------------------------------------------------------------------
+    def set_model(self, spec: ModelSpec, workflow: Workflow) -> None:
+        self.spec = spec
+        self.blockSignals(True)
+        self._durations = None
+        self.set_workflow(workflow)
+        self.resolution_combo.clear()
+        self.resolution_combo.addItem("From the size above", None)
+        for r in spec.resolutions:
+            self.resolution_combo.addItem(r.upper(), r)
+        self._show(self.resolution_combo, bool(spec.resolutions))
+        self._show(self.cfg, spec.cfg is not None)
+        if spec.cfg:
+            self.cfg.setRange(spec.cfg.min, spec.cfg.max)
+            self.cfg.setValue(spec.cfg.default)
+        self._show(self.count, spec.kind.value == "image")
+        self._build_settings(spec)
+        current = self.provider.currentData() or "local"
+        self.provider.clear()
+        for name, label in PROVIDER_LABELS.items():
+            reason = self.provider_reason(name, spec)
+            self.provider.addItem(label if not reason else f"{label} — unavailable", name)
+            item = self.provider.model().item(self.provider.count() - 1)
+            item.setEnabled(reason is None)
+            item.setToolTip(reason or "")
+        index = self.provider.findData(current)
+        self.provider.setCurrentIndex(index if index >= 0 and self.provider_reason(current, spec) is None else 0)
+        self.blockSignals(False)
+
+    def set_workflow(self, workflow: Workflow) -> None:
+        """Duration and size follow the workflow the inputs select."""
+        spec = self.spec
+        if spec is None:
+            return
+        durations = spec.durations_for(workflow)
+        if durations != self._durations:
+            self._durations = durations
+            self._configure_duration(durations, workflow)
+        mode = spec.dimension_mode(workflow)
+        explicit = mode in (DimensionMode.REQUIRED, DimensionMode.OPTIONAL, DimensionMode.OPTIONAL_OR_RESOLUTION)
+        previous = self.size_combo.currentData()
+        self.size_combo.blockSignals(True)
+        self.size_combo.clear()
+        if mode is DimensionMode.OPTIONAL:
+            self.size_combo.addItem("Automatic (nearest to the first frame)", None)
+        if mode is DimensionMode.OPTIONAL_OR_RESOLUTION:
+            self.size_combo.addItem("Match the first reference (pick a resolution)", None)
+        for d in spec.dimensions:
+            self.size_combo.addItem(d.label, (d.width, d.height))
+        if previous is not None and (i := self.size_combo.findData(previous)) >= 0:
+            self.size_combo.setCurrentIndex(i)
+        self.size_combo.blockSignals(False)
+        self._show(self.size_combo, explicit and bool(spec.dimensions))
+        source = {DimensionMode.MATCH_INPUT: "the input video", DimensionMode.INFERRED: (
+            "the portrait" if workflow is Workflow.AVATAR else "the first frame")}.get(mode)
+        self.size_note.setText(f"From {source}" if source else "")
+        self._show(self.size_note, source is not None and spec.kind.value == "video")
+
+    def _configure_duration(self, d: Durations | None, workflow: Workflow) -> None:
+        self._show(self.duration_combo, bool(d and d.values))
+        self._show(self.duration_spin, bool(d and not d.values))
+        note = ""
+        if d is None and self.spec and self.spec.kind.value == "video":
+            note = "Follows the input audio" if workflow is Workflow.AVATAR else "Follows the input video"
+        self.duration_note.setText(note)
+        self._show(self.duration_note, bool(note))
+        if d and d.values:
+            self.duration_combo.clear()
+            for v in d.values:
+                self.duration_combo.addItem(f"{v:g} s", v)
+            self.duration_combo.setCurrentIndex(max(0, self.duration_combo.findData(d.default)))
+        elif d:
+            self.duration_spin.setRange(int(d.min or 1), int(d.max or 15))
+            self.duration_spin.setValue(int(d.default))
+
+    def _build_settings(self, spec: ModelSpec) -> None:
+        for w in self._setting_widgets.values():
+            self.form.removeRow(w)
+        self._setting_widgets.clear()
+        for s in spec.provider_settings:
+            if s.type == "shots":
+                continue
+            w = _setting_widget(s)
+            w.setToolTip(s.help)
+            self.form.insertRow(self.form.rowCount() - 2, s.label, w)
+            self._setting_widgets[s.name] = w
+            sig = {"bool": "toggled", "choice": "currentIndexChanged", "float": "valueChanged"}[s.type]
+            getattr(w, sig).connect(self.changed)
+
+    # ---- reading ----------------------------------------------------------------------------------------
+    def duration(self) -> float | None:
+        if self.duration_combo.isVisibleTo(self):
+            return self.duration_combo.currentData()
+        if self.duration_spin.isVisibleTo(self):
+            return float(self.duration_spin.value())
+        return None
+
+    def size(self) -> tuple[int, int] | None:
+        return self.size_combo.currentData() if self.size_combo.isVisibleTo(self) else None
+
+    def resolution(self) -> str | None:
+        return self.resolution_combo.currentData() if self.resolution_combo.isVisibleTo(self) else None
+
+    def cfg_value(self) -> float | None:
+        return self.cfg.value() if self.cfg.isVisibleTo(self) else None
+
+    def settings(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, w in self._setting_widgets.items():
+            if isinstance(w, QCheckBox):
+                out[name] = w.isChecked()
+            elif isinstance(w, QComboBox):
+                out[name] = w.currentText()
+            elif isinstance(w, QDoubleSpinBox):
+                out[name] = w.value()
+        return out
+
+    def load(self, req: Any) -> None:
+        """Put a request's settings back into the controls (Remix)."""
+        if req.duration is not None:
+            if (i := self.duration_combo.findData(req.duration)) >= 0:
+                self.duration_combo.setCurrentIndex(i)
+            self.duration_spin.setValue(int(req.duration))
+        if req.width and (i := self.size_combo.findData((req.width, req.height))) >= 0:
+            self.size_combo.setCurrentIndex(i)
+        if req.resolution and (i := self.resolution_combo.findData(req.resolution)) >= 0:
+            self.resolution_combo.setCurrentIndex(i)
+        if req.cfg_scale is not None:
+            self.cfg.setValue(req.cfg_scale)
+        self.count.setValue(req.number_results)
+        values = {**req.settings, "sound": bool(req.sound)}
+        for name, w in self._setting_widgets.items():
+            if name not in values:
+                continue
+            if isinstance(w, QCheckBox):
+                w.setChecked(bool(values[name]))
+            elif isinstance(w, QComboBox):
+                w.setCurrentText(str(values[name]))
+            elif isinstance(w, QDoubleSpinBox):
+                w.setValue(float(values[name]))
+
+    def setting_widget(self, name: str) -> QWidget | None:
+        return self._setting_widgets.get(name)
+
+    def provider_name(self) -> str:
+        return self.provider.currentData() or "local"
+
+    def show_cost(self, seconds: float | None, sound: bool, images: int) -> None:
+        spec = self.spec
+        if spec is None:
+            return
+        usd = estimate_cost(spec.price, seconds=seconds, sound=sound, images=images)
+        cloud = "unknown until the input is read" if usd is None else f"≈ ${usd:.2f}"
+        mark = " (estimate)" if spec.price and spec.price.estimate else ""
+        if self.provider_name() == "local":
+            self.cost.setText(f"Draft: free, on this computer. In the cloud: {cloud}{mark}.")
+        else:
+            self.cost.setText(f"Cost: {cloud}{mark}")
+
+
+def _setting_widget(s: ProviderSetting) -> QWidget:
+    if s.type == "bool":
+        box = QCheckBox()
+        box.setChecked(bool(s.default))
+        return box
+    if s.type == "choice":
+        combo = QComboBox()
+        combo.addItems(list(s.choices))
+        if s.default in s.choices:
+            combo.setCurrentText(str(s.default))
+        return combo
+    spin = QDoubleSpinBox(decimals=2, singleStep=0.1)
+    spin.setRange(s.min if s.min is not None else 0.0, s.max if s.max is not None else 10.0)
+    spin.setValue(float(s.default) if isinstance(s.default, int | float) else spin.minimum())
+    return spin

@@ -1,0 +1,48 @@
+"""Run slow work (disk, decode, probing) on Qt's thread pool and get the result back on the GUI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+
+class _Relay(QObject):
+    done = Signal(object, object)  # (result, error)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.fn, self.relay = fn, relay
+        self.setAutoDelete(True)
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result, error = self.fn(), None
+        except Exception as exc:  # delivered to the caller, who explains it
+            result, error = None, exc
+        self.relay.done.emit(result, error)
+
+
+_live: set[_Relay] = set()
+
+
+def run_in_thread(fn: Callable[[], Any], on_done: Callable[[Any, Exception | None], None],
+                  owner: QObject | None = None) -> None:
+    """Call ``fn()`` on a pool thread; ``on_done(result, error)`` runs on the GUI thread (queued signal).
+
+    With ``owner``, the callback is dropped if the owner is destroyed first.
+    """
+    relay = _Relay(owner)
+    _live.add(relay)
+
+    def finish(result: Any, error: Exception | None) -> None:
+        _live.discard(relay)
+        on_done(result, error)
+        relay.deleteLater()
+
+    relay.done.connect(finish)
+    QThreadPool.globalInstance().start(_Task(fn, relay))
