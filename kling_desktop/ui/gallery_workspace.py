@@ -54,6 +54,8 @@ class GalleryWorkspace(QWidget):
         self.model_filter, self.provider_filter, self.kind_filter = QComboBox(), QComboBox(), QComboBox()
         self.date_filter, self.sort = QComboBox(), QComboBox()
         self.favourites = QCheckBox("★ only")
+        for combo in (self.model_filter, self.provider_filter, self.kind_filter, self.date_filter, self.sort):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for label, value in DATES:
             self.date_filter.addItem(label, value)
         for label, value in SORTS:
@@ -79,7 +81,9 @@ class GalleryWorkspace(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.grid_stack)
         split.addWidget(side)
-        split.setSizes([620, 420])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([560, 360])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(split, 1)

@@ -53,7 +53,9 @@ class MainWindow(QMainWindow):
         ll.addWidget(self.form)
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(left)
-        scroll.setMinimumWidth(520)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(560)
+        self.form_scroll = scroll
         self.gallery = GalleryWorkspace(services.library, services.paths.cache / "thumbs",
                                         services.paths.cache / "frames")
         self.jobs = JobsPanel()
@@ -64,7 +66,7 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(scroll)
         self.splitter.addWidget(self.tabs)
-        self.splitter.setSizes([560, 900])
+        self.splitter.setSizes([640, 860])
         self.setCentralWidget(self.splitter)
         self.bridge = JobBridge(services.runner, self)
         self.bridge.job_changed.connect(self._job_changed)

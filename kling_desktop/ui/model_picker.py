@@ -23,6 +23,8 @@ class ModelPicker(QWidget):
         self.tree.setColumnCount(2)
         self.tree.setRootIsDecorated(True)
         self.tree.setMinimumHeight(170)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.summary = QLabel(objectName="hint", wordWrap=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QStackedLayout,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -42,8 +43,13 @@ class Player(QWidget):
         self.stack = QStackedLayout()
         for w in (self.message, self.video, self.image):
             self.stack.addWidget(w)
-        self.play_button = QPushButton("▶")
-        self.back_button, self.step_button = QPushButton("⏮"), QPushButton("⏭")
+        style = self.style()
+        self._icons = {k: style.standardIcon(v) for k, v in (
+            ("play", QStyle.StandardPixmap.SP_MediaPlay), ("pause", QStyle.StandardPixmap.SP_MediaPause),
+            ("back", QStyle.StandardPixmap.SP_MediaSeekBackward), ("step", QStyle.StandardPixmap.SP_MediaSeekForward),
+            ("full", QStyle.StandardPixmap.SP_TitleBarMaxButton))}
+        self.play_button = QPushButton(self._icons["play"], "")
+        self.back_button, self.step_button = QPushButton(self._icons["back"], ""), QPushButton(self._icons["step"], "")
         self.back_button.setToolTip("Previous frame")
         self.step_button.setToolTip("Next frame")
         self.slider = QSlider(Qt.Orientation.Horizontal)
@@ -56,17 +62,22 @@ class Player(QWidget):
         self.mute = QCheckBox("Mute")
         self.volume = QSlider(Qt.Orientation.Horizontal, maximum=100, value=80)
         self.volume.setMaximumWidth(90)
-        self.full_button = QPushButton("⛶")
+        self.full_button = QPushButton(self._icons["full"], "")
         self.full_button.setToolTip("Full screen (Esc to leave)")
-        controls = QHBoxLayout()
-        for w in (self.back_button, self.play_button, self.step_button, self.slider, self.time, self.loop,
-                  self.speed, self.mute, self.volume, self.full_button):
-            controls.addWidget(w)
-        controls.setStretchFactor(self.slider, 1)
+        transport = QHBoxLayout()
+        for w in (self.back_button, self.play_button, self.step_button, self.slider, self.time):
+            transport.addWidget(w)
+        transport.setStretchFactor(self.slider, 1)
+        extras = QHBoxLayout()
+        for w in (self.loop, self.speed, self.mute, self.volume):
+            extras.addWidget(w)
+        extras.addStretch(1)
+        extras.addWidget(self.full_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.stack, 1)
-        layout.addLayout(controls)
+        layout.addLayout(transport)
+        layout.addLayout(extras)
         self.fps = 24.0
         self.path: str | None = None
         self.play_button.clicked.connect(self.toggle)
@@ -126,7 +137,8 @@ class Player(QWidget):
         self.time.setText(f"{_fmt(ms)} / {_fmt(self.media.duration())}")
 
     def _state(self, state: QMediaPlayer.PlaybackState) -> None:
-        self.play_button.setText("⏸" if state == QMediaPlayer.PlaybackState.PlayingState else "▶")
+        playing = state == QMediaPlayer.PlaybackState.PlayingState
+        self.play_button.setIcon(self._icons["pause" if playing else "play"])
 
     def _error(self, error: QMediaPlayer.Error, text: str) -> None:
         if error == QMediaPlayer.Error.NoError:
