@@ -70,7 +70,12 @@ class JobRunner:
     # ---- observing -----------------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[JobEvent], None]) -> Callable[[], None]:
         self._listeners.append(callback)
-        return lambda: self._listeners.remove(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._listeners:
+                self._listeners.remove(callback)
+
+        return unsubscribe
 
     def _emit(self, job: Job, message: str = "") -> None:
         for listener in list(self._listeners):

@@ -12,6 +12,7 @@ from kling_desktop.catalog.pricing import estimate_cost
 from kling_desktop.catalog.spec import DimensionMode, Durations, ModelSpec, ProviderSetting, Workflow
 from kling_desktop.providers.registry import PROVIDER_LABELS
 
+_UNSET = object()
 ProviderReason = Callable[[str, ModelSpec], "str | None"]
 
 
@@ -44,7 +45,7 @@ class SettingsPanel(QWidget):
                     self.size_combo.currentIndexChanged, self.resolution_combo.currentIndexChanged,
                     self.cfg.valueChanged, self.count.valueChanged, self.provider.currentIndexChanged):
             sig.connect(self.changed)
-        self._durations: Durations | None = None
+        self._durations: object = _UNSET
         self.spec: ModelSpec | None = None
 
     def _show(self, widget: QWidget, shown: bool) -> None:
@@ -57,7 +58,7 @@ class SettingsPanel(QWidget):
     def set_model(self, spec: ModelSpec, workflow: Workflow) -> None:
         self.spec = spec
         self.blockSignals(True)
-        self._durations = None
+        self._durations = _UNSET  # always reconfigure the duration controls for a new model
         self.set_workflow(workflow)
         self.resolution_combo.clear()
         self.resolution_combo.addItem("From the size above", None)
@@ -138,6 +139,7 @@ class SettingsPanel(QWidget):
             w = _setting_widget(s)
             w.setToolTip(s.help)
             self.form.insertRow(self.form.rowCount() - 2, s.label, w)
+            w.show()  # the panel may already be visible: show now, not on the next event-loop turn
             self._setting_widgets[s.name] = w
             sig = {"bool": "toggled", "choice": "currentIndexChanged", "float": "valueChanged"}[s.type]
             getattr(w, sig).connect(self.changed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 
@@ -36,13 +37,15 @@ def run_in_thread(fn: Callable[[], Any], on_done: Callable[[Any, Exception | Non
 
     With ``owner``, the callback is dropped if the owner is destroyed first.
     """
-    relay = _Relay(owner)
+    relay = _Relay()  # unparented and kept alive until it delivers, so a worker never emits into a dead object
     _live.add(relay)
 
     def finish(result: Any, error: Exception | None) -> None:
         _live.discard(relay)
-        on_done(result, error)
         relay.deleteLater()
+        if owner is not None and not shiboken6.isValid(owner):
+            return  # the widget that asked is gone
+        on_done(result, error)
 
     relay.done.connect(finish)
     QThreadPool.globalInstance().start(_Task(fn, relay))

@@ -1,0 +1,69 @@
+"""UI test set-up: fail on Qt warnings, a qasync loop for the async core, services on a temp data root."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+# Offscreen/headless noise that says nothing about the app (each checked to be harmless here).
+HARMLESS = (
+    "This plugin does not support propagateSizeHints",  # offscreen platform: no window manager hints
+    "No HW decoder found",  # QtMultimedia on a machine without a GPU decodes in software
+    "pa_context_connect() failed",  # no PulseAudio daemon in CI; audio output is simply silent
+    "No audio device detected",
+    "No RHI backend",  # offscreen: video frames are converted on the CPU
+    "Couldn't load pipewire", "Couldn't resolve pipewire",  # optional PipeWire screen capture backend
+    "QThreadStorage: entry",  # Qt's thread-pool storage teardown at exit
+)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_qt_warnings() -> Iterator[list[str]]:
+    problems: list[str] = []
+
+    def handler(kind: QtMsgType, _context: object, message: str) -> None:
+        if kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg) and not any(
+                h in message for h in HARMLESS):
+            problems.append(message)
+
+    previous = qInstallMessageHandler(handler)
+    yield problems
+    qInstallMessageHandler(previous)
+    assert problems == [], f"Qt warnings: {problems}"
+
+
+@pytest.fixture
+def aloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
+    import qasync
+
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.run_until_complete(asyncio.sleep(0))
+    asyncio.set_event_loop(None)
+    loop.close()
+
+
+@pytest.fixture
+def services(kd_home, aloop):
+    from kling_desktop.core.paths import AppPaths
+    from kling_desktop.services import build_services
+
+    s = build_services(AppPaths.default())
+    yield s
+    aloop.run_until_complete(s.aclose())
+
+
+@pytest.fixture
+def window(qtbot, services):
+    from kling_desktop.ui.main_window import MainWindow
+
+    w = MainWindow(services)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.gallery.player.stop()
+    w.bridge.close()
