@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Iterator
 
 import pytest
@@ -31,6 +32,9 @@ def fail_on_qt_warnings() -> Iterator[list[str]]:
 
     previous = qInstallMessageHandler(handler)
     yield problems
+    # Collect the test's widgets here, on the GUI thread: left to the cyclic GC, a later collection could run
+    # in a worker thread and destroy a QObject (and its timers) there.
+    gc.collect()
     qInstallMessageHandler(previous)
     assert problems == [], f"Qt warnings: {problems}"
 
