@@ -170,8 +170,9 @@ class JobRunner:
             ctx = JobContext(job.id, job.task_id, job.request, get_model(job.model), self.work_dir / job.id)
             async with self._slot(job.provider):
                 job = await self._submit_once(job, provider, ctx)
-                outputs = await self._poll_until_done(job, provider, ctx)
-                job = self._save(job.moved(S.DOWNLOADING, outputs_json=json.dumps(outputs), progress=None))
+                job, outputs = await self._poll_until_done(job, provider, ctx)
+                if job.state is not S.DOWNLOADING:
+                    job = self._save(job.moved(S.DOWNLOADING, outputs_json=json.dumps(outputs), progress=None))
                 _pause_for_tests("before-download")
                 job = await self._fetch(job, outputs)
             if self.sink is not None:
@@ -215,9 +216,10 @@ class JobRunner:
         _pause_for_tests("after-submit")
         return job
 
-    async def _poll_until_done(self, job: Job, provider: Provider, ctx: JobContext) -> list[dict[str, object]]:
+    async def _poll_until_done(self, job: Job, provider: Provider,
+                               ctx: JobContext) -> tuple[Job, list[dict[str, object]]]:
         if job.state is S.DOWNLOADING and job.outputs:
-            return job.outputs
+            return job, job.outputs
         delays = poll_delays()
         attempt = 0
         while True:
@@ -236,8 +238,7 @@ class JobRunner:
                 continue
             if result.status is RemoteStatus.SUCCESS:
                 cost = result.cost if result.cost is not None else job.cost
-                self.journal.save(job := job.moved(job.state, cost=cost))
-                return [o.__dict__ for o in result.outputs]
+                return job.moved(job.state, cost=cost), [o.__dict__ for o in result.outputs]
             if result.status is RemoteStatus.FAILED:
                 raise result.error or ProviderError("The provider reports that the task failed.")
             if result.status is RemoteStatus.PROCESSING and job.state is not S.RUNNING:

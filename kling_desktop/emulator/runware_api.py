@@ -1,0 +1,171 @@
+"""The Runware half of the emulator: POST /v1 with task arrays, as protocols/runware.md describes."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import TYPE_CHECKING, Any
+
+from kling_desktop.catalog.models import UnknownModel, get_model
+from kling_desktop.catalog.pricing import estimate_cost
+from kling_desktop.core.request import GenerationRequest, Shot
+from kling_desktop.core.validation import problems_for, resolve
+from kling_desktop.emulator.state import Task
+
+if TYPE_CHECKING:
+    from kling_desktop.emulator.server import EmulatorServer, Request, Response
+
+_EXT = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp", "video/mp4": ".mp4",
+        "video/quicktime": ".mov", "audio/wav": ".wav", "audio/x-wav": ".wav", "audio/mpeg": ".mp3"}
+
+
+class TaskError(Exception):
+    def __init__(self, code: str, message: str, parameter: str | None = None, status: int = 400) -> None:
+        super().__init__(message)
+        self.item = {"code": code, "message": message, **({"parameter": parameter} if parameter else {})}
+        self.status = status
+
+
+def _decode(value: str) -> tuple[bytes, str]:
+    if value.startswith("data:"):
+        head, _, data = value.partition(",")
+        mime = head[5:].split(";")[0]
+        return base64.b64decode(data), _EXT.get(mime, ".bin")
+    return base64.b64decode(value, validate=True), ".bin"
+
+
+def to_request(state: Any, task: dict[str, Any]) -> GenerationRequest:
+    """The inverse of the client's payload builder: wire task → GenerationRequest over the uploaded files."""
+    def media(ref: Any) -> str:
+        ref = ref.get("video") or ref.get("image") if isinstance(ref, dict) else ref
+        path = state.uploads.get(str(ref))
+        if path is None:
+            raise TaskError("invalidValue", f"Unknown media id {ref!r}: upload it first.", "inputs")
+        return str(path)
+
+    inputs = task.get("inputs") or {}
+    frames = {f.get("frame", "first"): f.get("image") or f.get("inputImage")
+              for f in (inputs.get("frameImages") or []) + (task.get("frameImages") or [])}
+    klingai = dict((task.get("providerSettings") or {}).get("klingai") or {})
+    shots = tuple(Shot(prompt=s.get("prompt", ""), duration=float(s.get("duration", 0)))
+                  for s in klingai.pop("multiPrompt", []) or [])
+    klingai.pop("shotType", None) if not shots else None
+    return GenerationRequest(
+        model=task.get("model", ""), prompt=task.get("positivePrompt", ""),
+        negative_prompt=task.get("negativePrompt", ""),
+        first_frame=media(frames["first"]) if "first" in frames else None,
+        last_frame=media(frames["last"]) if "last" in frames else None, shots=shots,
+        duration=task.get("duration"), width=task.get("width"), height=task.get("height"),
+        resolution=task.get("resolution"), cfg_scale=task.get("CFGScale"), sound=klingai.pop("sound", None),
+        reference_images=tuple(media(r) for r in inputs.get("referenceImages") or []),
+        reference_videos=tuple(media(r) for r in inputs.get("referenceVideos") or []),
+        reference_voices=tuple(media(r) for r in inputs.get("referenceVoices") or []),
+        input_video=media(inputs["video"]) if "video" in inputs else None,
+        input_audio=media(inputs["audio"]) if "audio" in inputs else None,
+        input_image=media(inputs["image"]) if "image" in inputs else None,
+        settings=klingai, number_results=int(task.get("numberResults", 1)),
+    )
+
+
+def register(server: EmulatorServer) -> None:
+    from kling_desktop.emulator.server import Response
+
+    state = server.state
+
+    def authorised(req: Request, tasks: list[Any]) -> bool:
+        if server.faults.badkey:
+            return False
+        bearer = req.headers.get("authorization", "")
+        if bearer == f"Bearer {server.runware_key}":
+            return True
+        first = tasks[0] if tasks else {}
+        return isinstance(first, dict) and first.get("taskType") == "authentication" and \
+            first.get("apiKey") == server.runware_key
+
+    def infer(task: dict[str, Any]) -> dict[str, Any]:
+        task_uuid = str(task.get("taskUUID") or "")
+        with state.lock:
+            state.submissions[task_uuid] += 1
+            if task_uuid in state.tasks:
+                raise TaskError("conflictTaskUUID", "This taskUUID was already used.", "taskUUID")
+        try:
+            spec = get_model(str(task.get("model")))
+        except UnknownModel as exc:
+            raise TaskError("invalidValue", exc.message, "model") from None
+        req = to_request(state, task)
+        problems = problems_for(req)
+        if problems:
+            p = problems[0]
+            raise TaskError("invalidValue", p.message, p.field)
+        r = resolve(req)
+        cost = estimate_cost(spec.price, seconds=r.duration or 5, sound=bool(req.sound), images=req.number_results)
+        state.add_task(Task(task_uuid, "runware", req, cost=cost or 0.0), fail=server.faults.take("fail"))
+        return {"taskType": task["taskType"], "taskUUID": task_uuid}
+
+    def poll(task_uuid: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        t = state.find(task_uuid)
+        kind = "imageInference" if t and get_model(t.request.model).kind.value == "image" else "videoInference"
+        if t is None:
+            return [], [{"code": "taskFailedOrNotFound", "message": "Task not found or expired.",
+                         "taskUUID": task_uuid, "status": "error"}]
+        status = t.status()
+        if status == "processing":
+            return [{"taskType": kind, "taskUUID": task_uuid, "status": "processing"}], []
+        if status == "failed":
+            return [], [{"code": "timeoutProvider", "status": "error", "taskUUID": task_uuid,
+                         "message": "The external provider did not respond within the timeout window."}]
+        assert t.future is not None
+        items = []
+        for path in t.future.result():
+            key = "imageUUID" if kind == "imageInference" else "videoUUID"
+            url_key = "imageURL" if kind == "imageInference" else "videoURL"
+            items.append({"taskType": kind, "taskUUID": task_uuid, "status": "success", key: path.stem,
+                          url_key: state.media_url(path.name), "cost": round(t.cost / len(t.future.result()), 4)})
+        return items, []
+
+    def handle(req: Request) -> Response:
+        try:
+            tasks = req.json()
+        except ValueError:
+            return Response(400, {"errors": [{"code": "invalidJSON", "message": "The body is not JSON."}]})
+        if not isinstance(tasks, list):
+            return Response(400, {"errors": [{"code": "invalidRequest", "message": "Send a JSON array of tasks."}]})
+        if not authorised(req, tasks):
+            return Response(401, {"errors": [{"code": "invalidApiKey", "message": "Invalid API key.",
+                                              "parameter": "apiKey", "taskType": "authentication"}]})
+        data, errors, status = [], [], 200
+        for task in tasks:
+            kind = task.get("taskType") if isinstance(task, dict) else None
+            try:
+                if kind == "authentication":
+                    continue
+                if kind == "ping":
+                    data.append({"taskType": "ping", "pong": True})
+                elif kind in ("imageUpload", "mediaStorage"):
+                    raw, suffix = _decode(str(task.get("image") or task.get("media") or ""))
+                    media_id = state.store_upload(raw, suffix)
+                    key = "imageUUID" if kind == "imageUpload" else "mediaUUID"
+                    data.append({"taskType": kind, "taskUUID": task.get("taskUUID"), key: media_id,
+                                 key.replace("UUID", "URL"): f"{state.base_url}/uploads/{media_id}",
+                                 **({"operation": "upload"} if kind == "mediaStorage" else {})})
+                elif kind in ("videoInference", "imageInference"):
+                    data.append(infer(task))
+                elif kind == "getResponse":
+                    items, errs = poll(str(task.get("taskUUID")))
+                    data += items
+                    errors += errs
+                else:
+                    raise TaskError("unsupportedTaskType", f"Unknown taskType {kind!r}.", "taskType")
+            except TaskError as exc:
+                errors.append({**exc.item, "taskType": kind, "taskUUID": task.get("taskUUID")})
+                status = exc.status
+            except (binascii.Error, ValueError) as exc:
+                errors.append({"code": "invalidValue", "message": str(exc), "taskType": kind,
+                               "taskUUID": task.get("taskUUID") if isinstance(task, dict) else None})
+                status = 400
+        body: dict[str, Any] = {"data": data}
+        if errors:
+            body["errors"] = errors
+        return Response(status if errors and not data else 200, body)
+
+    server.add_route("POST", "/v1", handle)

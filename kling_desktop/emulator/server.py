@@ -1,0 +1,160 @@
+"""A real HTTP server on loopback that speaks the Runware and Kling APIs (see README.md beside this file).
+
+    with EmulatorServer(faults="429=1") as emu:
+        emu.base_url  # point KLING_DESKTOP_RUNWARE_URL / KLING_DESKTOP_KLING_URL here
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from kling_desktop.emulator.faults import Faults
+from kling_desktop.emulator.state import EmulatorState
+
+RUNWARE_TEST_KEY = "emulator-runware-key"
+KLING_TEST_ACCESS = "emulator-access-key"
+KLING_TEST_SECRET = "emulator-secret-key-0123456789abcdef"
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
+
+
+@dataclass
+class Response:
+    status: int
+    body: Any = None  # dict/list → JSON; bytes → raw
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Route = Callable[[Request], Response]
+
+
+class EmulatorServer:
+    def __init__(self, port: int = 0, faults: str | Faults | None = None, delay: float = 1.0,
+                 root: Path | None = None, max_side: int = 480) -> None:
+        self.faults = faults if isinstance(faults, Faults) else Faults.parse(faults)
+        self._tmp = None if root else tempfile.TemporaryDirectory(prefix="kd-emulator-")
+        self.state = EmulatorState(root or Path(self._tmp.name), delay=delay, max_side=max_side)  # type: ignore[union-attr]
+        self.runware_key = RUNWARE_TEST_KEY
+        self.kling_access, self.kling_secret = KLING_TEST_ACCESS, KLING_TEST_SECRET
+        self.routes: list[tuple[str, str, Route]] = []
+        from kling_desktop.emulator import kling_api, media, runware_api
+
+        runware_api.register(self)
+        kling_api.register(self)
+        media.register(self)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
+        self.httpd.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.state.base_url = self.base_url
+        self._thread: threading.Thread | None = None
+
+    @property
+    def submissions(self) -> Any:
+        return self.state.submissions
+
+    def add_route(self, method: str, prefix: str, fn: Route) -> None:
+        self.routes.append((method, prefix, fn))
+
+    def start(self) -> EmulatorServer:
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name="emulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.state.close()
+        if self._tmp:
+            self._tmp.cleanup()
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def route(self, req: Request) -> Response:
+        for method, prefix, fn in sorted(self.routes, key=lambda r: -len(r[1])):
+            if req.method == method and req.path.startswith(prefix):
+                return fn(req)
+        return Response(404, {"error": f"no route for {req.method} {req.path}"})
+
+
+def _handler(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def _read(self) -> Request:
+            length = int(self.headers.get("Content-Length") or 0)
+            url = urlparse(self.path)
+            return Request(self.command, url.path, url.query, {k.lower(): v for k, v in self.headers.items()},
+                           self.rfile.read(length) if length else b"")
+
+        def _serve(self) -> None:
+            req = self._read()
+            faults = server.faults
+            if faults.latency:
+                time.sleep(faults.latency)
+            is_api = not req.path.startswith("/media/")
+            if is_api and faults.take("reset"):
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
+            if is_api and faults.take("429"):
+                return self._send(Response(429, {"errors": [{"code": "rateLimitExceeded", "message": "Too many "
+                                  "requests"}]}, {"Retry-After": f"{faults.retry_after:g}"}))
+            if is_api and faults.take("5xx"):
+                return self._send(Response(503, {"errors": [{"code": "serviceUnavailable", "message": "busy"}]}))
+            if is_api and faults.take("malformed"):
+                return self._send(Response(200, b'{"data": [ {"taskType": "videoInf'))
+            try:
+                resp = server.route(req)
+            except Exception as exc:  # the emulator reports its own bugs as a 500 the client must survive
+                resp = Response(500, {"errors": [{"code": "internalServerError", "message": str(exc)}]})
+            self._send(resp)
+
+        def _send(self, resp: Response) -> None:
+            body = resp.body if isinstance(resp.body, bytes) else json.dumps(resp.body).encode()
+            truncate = resp.headers.pop("X-Truncate", None)
+            self.send_response(resp.status)
+            if not isinstance(resp.body, bytes):
+                self.send_header("Content-Type", "application/json")
+            for k, v in resp.headers.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command == "HEAD":
+                return
+            if truncate:
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                time.sleep(0.2)
+                self.close_connection = True
+                return
+            self.wfile.write(body)
+
+        do_GET = do_POST = do_HEAD = _serve  # noqa: N815
+
+    return Handler
