@@ -9,6 +9,7 @@ Counted faults hit the first N requests they apply to, then stop:
   truncate=N  media downloads send half the file, then close
   fail=N      the next N tasks fail at the provider (Runware timeoutProvider / Kling task_status failed)
   1303=N      Kling submissions answer code 1303 (concurrency limit)
+  drop_reply=N  a submission is accepted, then its answer is lost (the connection closes)
 Switches:
   latency=S   every request waits S seconds first
   badkey      every API request is refused as unauthenticated
@@ -20,7 +21,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-COUNTED = ("429", "5xx", "reset", "malformed", "truncate", "fail", "1303")
+COUNTED = ("429", "5xx", "reset", "malformed", "truncate", "fail", "1303", "drop_reply")
 
 
 @dataclass

@@ -85,7 +85,7 @@ def register(server: EmulatorServer) -> None:
     def infer(task: dict[str, Any]) -> dict[str, Any]:
         task_uuid = str(task.get("taskUUID") or "")
         with state.lock:
-            state.submissions[task_uuid] += 1
+            state.received[task_uuid] += 1
             if task_uuid in state.tasks:
                 raise TaskError("conflictTaskUUID", "This taskUUID was already used.", "taskUUID")
         try:
@@ -100,6 +100,8 @@ def register(server: EmulatorServer) -> None:
         r = resolve(req)
         cost = estimate_cost(spec.price, seconds=r.duration or 5, sound=bool(req.sound), images=req.number_results)
         state.add_task(Task(task_uuid, "runware", req, cost=cost or 0.0), fail=server.faults.take("fail"))
+        if server.faults.take("drop_reply"):  # the task was accepted, but the answer is lost on the way back
+            raise ConnectionAbortedError("reply dropped")
         return {"taskType": task["taskType"], "taskUUID": task_uuid}
 
     def poll(task_uuid: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -131,6 +131,10 @@ def _handler(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
                 return self._send(Response(200, b'{"data": [ {"taskType": "videoInf'))
             try:
                 resp = server.route(req)
+            except ConnectionAbortedError:
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
             except Exception as exc:  # the emulator reports its own bugs as a 500 the client must survive
                 resp = Response(500, {"errors": [{"code": "internalServerError", "message": str(exc)}]})
             self._send(resp)

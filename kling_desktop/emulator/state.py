@@ -50,7 +50,8 @@ class EmulatorState:
         self.max_side = max_side  # renders are small: the emulator checks the flow, not the pixels
         self.tasks: dict[str, Task] = {}
         self.by_external: dict[str, str] = {}
-        self.submissions: Counter[str] = Counter()
+        self.submissions: Counter[str] = Counter()  # accepted (billable) tasks per client task id
+        self.received: Counter[str] = Counter()  # every submit that arrived, duplicates included
         self.uploads: dict[str, Path] = {}
         self.upload_count = 0
         self.lock = threading.RLock()
@@ -74,6 +75,7 @@ class EmulatorState:
         task.ready_at = time.time() + self.delay
         with self.lock:
             self.tasks[task.id] = task
+            self.submissions[task.external_id or task.id] += 1
             if task.external_id:
                 self.by_external[task.external_id] = task.id
         if not fail:

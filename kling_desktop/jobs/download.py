@@ -12,6 +12,7 @@ import httpx
 from PIL import Image
 
 from kling_desktop.core.probe import MediaError, probe_media
+from kling_desktop.jobs.pause import pause_for_tests, pause_requested
 from kling_desktop.providers.backoff import parse_retry_after, retry_delay
 
 MAX_BYTES = 4 * 1024**3  # refuse absurd bodies (a hostile server cannot fill the disk)
@@ -72,6 +73,9 @@ async def download(client: httpx.AsyncClient, url: str, final: Path, kind: str =
                 with part.open("ab" if have else "wb") as fh:
                     async for chunk in resp.aiter_bytes():  # no batching: keep every byte that arrived
                         fh.write(chunk)
+                        if pause_requested("mid-download"):
+                            fh.flush()
+                            pause_for_tests("mid-download")
                         if fh.tell() > MAX_BYTES:
                             raise DownloadError("The provider sent more than 4 GB; stopped.")
                     fh.flush()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from kling_desktop.core.request import GenerationRequest
 from kling_desktop.jobs.download import DownloadError, adopt_local, download
 from kling_desktop.jobs.journal import Journal
 from kling_desktop.jobs.model import Job, now_iso
+from kling_desktop.jobs.pause import pause_for_tests as _pause_for_tests
 from kling_desktop.jobs.states import JobState
 from kling_desktop.providers.backoff import poll_delays, retry_delay
 from kling_desktop.providers.base import JobContext, PollResult, Provider, ProviderError, RemoteStatus
@@ -41,15 +41,6 @@ class ResultSink(Protocol):
 
 class ProviderSource(Protocol):
     def get(self, name: str) -> Provider: ...
-
-
-def _pause_for_tests(stage: str) -> None:
-    """Crash tests make the process wait at a stage so it can be killed there deterministically."""
-    if os.environ.get("KLING_DESKTOP_TEST_PAUSE_AT") == stage:
-        import time
-
-        print(f"paused-at:{stage}", flush=True)
-        time.sleep(3600)
 
 
 class JobRunner:

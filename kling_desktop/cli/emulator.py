@@ -1,0 +1,35 @@
+"""``kling-desktop emulator``: the local stand-in for the Runware and Kling APIs, until Ctrl+C."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("emulator", help="run a local emulator of the Runware and Kling APIs (for tests and demos)")
+    p.add_argument("--port", type=int, default=8787, help="port on 127.0.0.1 (0: any free port)")
+    p.add_argument("--faults", default="", help="e.g. 'latency=0.2,429=2,5xx=1,reset=1,truncate=1,fail=1,badkey,"
+                                                "expired,1303=2' (see kling_desktop/emulator/faults.py)")
+    p.add_argument("--delay", type=float, default=2.0, help="seconds a task stays 'processing'")
+    p.add_argument("--max-side", type=int, default=640, help="long edge of the emulator's quick renders")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kling_desktop.emulator.server import EmulatorServer
+
+    emu = EmulatorServer(port=args.port, faults=args.faults, delay=args.delay, max_side=args.max_side).start()
+    print(f"Emulator listening on {emu.base_url}", flush=True)
+    print(f"  export KLING_DESKTOP_RUNWARE_URL={emu.base_url} KLING_DESKTOP_KLING_URL={emu.base_url}")
+    print(f"  emulator keys (not secrets): RUNWARE_API_KEY={emu.runware_key} "
+          f"KLING_ACCESS_KEY={emu.kling_access} KLING_SECRET_KEY={emu.kling_secret}", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    emu.stop()
+    return 0
