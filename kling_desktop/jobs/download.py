@@ -6,6 +6,7 @@ import asyncio
 import os
 import shutil
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlparse
 
 import httpx
@@ -17,6 +18,7 @@ from kling_desktop.providers.backoff import parse_retry_after, retry_delay
 
 MAX_BYTES = 4 * 1024**3  # refuse absurd bodies (a hostile server cannot fill the disk)
 ATTEMPTS = 6
+WRITE_BATCH = 1 << 20
 
 
 class DownloadError(Exception):
@@ -71,15 +73,18 @@ async def download(client: httpx.AsyncClient, url: str, final: Path, kind: str =
                 if expected and expected > MAX_BYTES:
                     raise DownloadError("The provider's result is larger than 4 GB; refusing to download it.")
                 with part.open("ab" if have else "wb") as fh:
-                    async for chunk in resp.aiter_bytes():  # no batching: keep every byte that arrived
-                        fh.write(chunk)
-                        if pause_requested("mid-download"):
-                            fh.flush()
-                            pause_for_tests("mid-download")
-                        if fh.tell() > MAX_BYTES:
-                            raise DownloadError("The provider sent more than 4 GB; stopped.")
-                    fh.flush()
-                    os.fsync(fh.fileno())
+                    buffer = bytearray()
+                    try:
+                        async for chunk in resp.aiter_bytes():  # no batching by httpx: keep every byte that arrived
+                            buffer += chunk
+                            if len(buffer) >= WRITE_BATCH or pause_requested("mid-download"):
+                                await asyncio.to_thread(_write, fh, bytes(buffer))  # disk off the loop thread
+                                buffer.clear()
+                                pause_for_tests("mid-download")
+                            if fh.tell() + len(buffer) > MAX_BYTES:
+                                raise DownloadError("The provider sent more than 4 GB; stopped.")
+                    finally:  # a cut connection keeps what arrived, so the next try resumes after it
+                        await asyncio.to_thread(_write, fh, bytes(buffer), True)
                 size = part.stat().st_size
                 if expected is not None and size < expected:
                     last_error = f"the connection closed after {size} of {expected} bytes"
@@ -95,6 +100,13 @@ async def download(client: httpx.AsyncClient, url: str, final: Path, kind: str =
     await asyncio.to_thread(verify, part, kind)
     os.replace(part, final)
     return final
+
+
+def _write(fh: BinaryIO, data: bytes, sync: bool = False) -> None:
+    fh.write(data)
+    fh.flush()
+    if sync:
+        os.fsync(fh.fileno())
 
 
 def _expected_total(resp: httpx.Response, have: int) -> int | None:

@@ -67,6 +67,8 @@ class Journal:
         row = self._row(job)
         with self._conn() as c:
             old = c.execute("SELECT state FROM jobs WHERE id = ?", (job.id,)).fetchone()
+            if old is not None and JobState(old["state"]).finished:
+                return job  # finished is final: a late write from a cancelled task changes nothing
             c.execute(f"UPDATE jobs SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?", [*row.values(), job.id])
             if old is None or old["state"] != job.state.value or message:
                 c.execute("INSERT INTO history VALUES (?, ?, ?, ?)", (job.id, now_iso(), job.state.value, message))

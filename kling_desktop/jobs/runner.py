@@ -75,8 +75,9 @@ class JobRunner:
             except Exception:  # a broken listener must not break a paid job
                 log.exception("job listener failed")
 
-    def _save(self, job: Job, message: str = "") -> Job:
-        self.journal.save(job, message)
+    async def _save(self, job: Job, message: str = "") -> Job:
+        """Commit to the journal off the event-loop thread (SQLite fsyncs), then tell the listeners."""
+        await asyncio.to_thread(self.journal.save, job, message)
         self._emit(job, message)
         return job
 
@@ -108,7 +109,7 @@ class JobRunner:
         if cancel_local:
             cancel_local(job.task_id)
         job = await asyncio.to_thread(self.journal.get, job.id)
-        return self._save(job.moved(S.CANCELLED, error=CANCEL_MESSAGE), CANCEL_MESSAGE)
+        return await self._save(job.moved(S.CANCELLED, error=CANCEL_MESSAGE), CANCEL_MESSAGE)
 
     async def resume_all(self) -> list[Job]:
         """Re-attach to every unfinished job by its stored task id."""
@@ -163,25 +164,25 @@ class JobRunner:
                 job = await self._submit_once(job, provider, ctx)
                 job, outputs = await self._poll_until_done(job, provider, ctx)
                 if job.state is not S.DOWNLOADING:
-                    job = self._save(job.moved(S.DOWNLOADING, outputs_json=json.dumps(outputs), progress=None))
+                    job = await self._save(job.moved(S.DOWNLOADING, outputs_json=json.dumps(outputs), progress=None))
                 _pause_for_tests("before-download")
                 job = await self._fetch(job, outputs)
             if self.sink is not None:
                 await asyncio.to_thread(self.sink.add_job_result, job)
-            return self._save(job.moved(S.DONE, progress=1.0), f"{len(job.files)} file(s) in the library")
+            return await self._save(job.moved(S.DONE, progress=1.0), f"{len(job.files)} file(s) in the library")
         except asyncio.CancelledError:
             raise
         except (ProviderError, DownloadError) as exc:
-            return self._fail(job, getattr(exc, "message", str(exc)))
+            return await self._fail(job, getattr(exc, "message", str(exc)))
         except Exception as exc:  # keep the request: one click retries it
             log.exception("job %s failed", job.id)
-            return self._fail(job, f"Something went wrong on this computer: {type(exc).__name__}: {exc}")
+            return await self._fail(job, f"Something went wrong on this computer: {type(exc).__name__}: {exc}")
 
-    def _fail(self, job: Job, message: str) -> Job:
-        current = self.journal.get(job.id)
+    async def _fail(self, job: Job, message: str) -> Job:
+        current = await asyncio.to_thread(self.journal.get, job.id)
         if current.state.finished:
             return current
-        return self._save(current.moved(S.FAILED, error=message), message)
+        return await self._save(current.moved(S.FAILED, error=message), message)
 
     async def _submit_once(self, job: Job, provider: Provider, ctx: JobContext) -> Job:
         """Send the task unless the provider may already have it; never send twice what it received."""
@@ -192,8 +193,8 @@ class JobRunner:
             except ProviderError as exc:
                 if not exc.never_received:
                     raise
-                job = self._save(job.moved(S.QUEUED), "the provider never received it: sending again")
-        job = self._save(job.moved(S.SUBMITTING))
+                job = await self._save(job.moved(S.QUEUED), "the provider never received it: sending again")
+        job = await self._save(job.moved(S.SUBMITTING))
         for attempt in range(1, MAX_SUBMIT_ATTEMPTS + 1):
             try:
                 sent = await provider.submit(ctx)
@@ -202,7 +203,7 @@ class JobRunner:
                 if not exc.retryable or attempt == MAX_SUBMIT_ATTEMPTS:
                     raise
                 await asyncio.sleep(exc.retry_after or retry_delay(attempt))
-        job = self._save(job.moved(S.SUBMITTED, remote_id=sent.remote_id or job.remote_id,
+        job = await self._save(job.moved(S.SUBMITTED, remote_id=sent.remote_id or job.remote_id,
                                    submitted_at=now_iso(), cost=sent.cost))
         _pause_for_tests("after-submit")
         return job
@@ -219,7 +220,7 @@ class JobRunner:
                 attempt = 0
             except ProviderError as exc:
                 if exc.never_received:
-                    job = self._save(job.moved(S.QUEUED), "the provider lost the task: sending again")
+                    job = await self._save(job.moved(S.QUEUED), "the provider lost the task: sending again")
                     job = await self._submit_once(job, provider, ctx)
                     continue
                 attempt += 1
@@ -233,9 +234,9 @@ class JobRunner:
             if result.status is RemoteStatus.FAILED:
                 raise result.error or ProviderError("The provider reports that the task failed.")
             if result.status is RemoteStatus.PROCESSING and job.state is not S.RUNNING:
-                job = self._save(job.moved(S.RUNNING, progress=result.progress))
+                job = await self._save(job.moved(S.RUNNING, progress=result.progress))
             elif result.progress is not None and result.progress != job.progress:
-                job = self._save(job.moved(job.state, progress=result.progress))
+                job = await self._save(job.moved(job.state, progress=result.progress))
             _pause_for_tests("mid-poll")
             await asyncio.sleep(result.retry_after or next(delays))
 
