@@ -32,7 +32,7 @@ def test_jwt_is_hs256_with_iss_exp_nbf() -> None:
     claims = jwt.decode(token, "SK456-a-secret-key-of-32-bytes!!", algorithms=["HS256"])
     assert claims["iss"] == "AK123" and claims["exp"] == int(now) + 1800 and claims["nbf"] == int(now) - 5
     with pytest.raises(jwt.InvalidSignatureError):
-        jwt.decode(token, "wrong", algorithms=["HS256"])
+        jwt.decode(token, "a-wrong-secret-key-that-is-32-bytes!", algorithms=["HS256"])
 
 
 def test_every_model_is_mapped_or_says_why_not() -> None:
