@@ -36,20 +36,27 @@ class UploadCache:
     """Content hash → Runware UUID, in a small JSON file: an input is uploaded once per base URL."""
 
     def __init__(self, folder: Path, base_url: str) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
         self.path = folder / f"runware-{hashlib.sha1(base_url.encode()).hexdigest()[:10]}.json"
-        try:
-            self.entries: dict[str, str] = json.loads(self.path.read_text())
-        except (OSError, ValueError):
-            self.entries = {}
+        self._entries: dict[str, str] | None = None  # read lazily, on a worker thread (see RunwareProvider)
+
+    def _load(self) -> dict[str, str]:
+        if self._entries is None:
+            try:
+                self._entries = dict(json.loads(self.path.read_text()))
+            except (OSError, ValueError):
+                self._entries = {}
+        return self._entries
 
     def get(self, digest: str) -> str | None:
-        return self.entries.get(digest)
+        return self._load().get(digest)
 
     def put(self, digest: str, remote: str) -> None:
-        self.entries[digest] = remote
+        entries = self._load()
+        entries[digest] = remote
+        self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.entries))
+        tmp.write_text(json.dumps(entries))
         os.replace(tmp, self.path)
 
 
@@ -99,7 +106,7 @@ class RunwareProvider:
         data = await asyncio.to_thread(Path(path).read_bytes)
         digest = hashlib.sha256(data).hexdigest()
         async with self._upload_lock:
-            if cached := self.uploads.get(digest):
+            if cached := await asyncio.to_thread(self.uploads.get, digest):
                 return cached
             mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
             uri = f"data:{mime};base64,{base64.b64encode(data).decode()}"
@@ -113,7 +120,7 @@ class RunwareProvider:
             remote = item.get("imageUUID") or item.get("mediaUUID")
             if not remote:
                 raise ProviderError("Runware accepted an upload but returned no id.", code="upload", retryable=True)
-            self.uploads.put(digest, str(remote))
+            await asyncio.to_thread(self.uploads.put, digest, str(remote))
             return str(remote)
 
     # ---- the provider interface -------------------------------------------------------------------------

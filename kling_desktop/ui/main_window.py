@@ -125,8 +125,12 @@ class MainWindow(QMainWindow):
         run_in_thread(lambda: prepare_request(request, cache), done, self)
 
     def rerender(self, clip_id: str) -> None:
-        clip = self.services.library.get(clip_id)
-        request = GenerationRequest.model_validate(clip.request)
+        run_in_thread(lambda: self.services.library.get(clip_id),
+                      lambda clip, e: self._rerender(clip) if e is None else None, self)
+
+    def _rerender(self, clip: object) -> None:
+        clip_id = clip.id  # type: ignore[attr-defined]
+        request = GenerationRequest.model_validate(clip.request)  # type: ignore[attr-defined]
         cloud = next((p for p, key in (("runware", "runware"), ("kling", "kling_access"))
                       if self.services.credentials.get(key)), None)
         if cloud is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from kling_desktop.ui.workers import run_in_thread
 
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
@@ -102,9 +104,14 @@ class Player(QWidget):
         if Path(path).suffix.lower() in IMAGE_SUFFIXES:
             self.media.stop()
             self.media.setSource(QUrl())
-            pix = QPixmap(path)
-            self.image.setPixmap(pix.scaled(self.image.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                            Qt.TransformationMode.SmoothTransformation) if not pix.isNull() else pix)
+            size = self.image.size()
+
+            def load() -> QImage:  # decoded off the GUI thread
+                return QImage(path).scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
+                                           Qt.TransformationMode.SmoothTransformation)
+
+            run_in_thread(load, lambda img, e: self.image.setPixmap(QPixmap.fromImage(img)) if e is None else None,
+                          self)
             self.stack.setCurrentWidget(self.image)
             return
         self.stack.setCurrentWidget(self.video)
