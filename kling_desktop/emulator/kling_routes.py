@@ -1,52 +1,44 @@
-"""The official Kling API half of the emulator: JWT auth, create endpoints, task queries (protocols/kling.md)."""
+"""The official Kling API half of the emulator: JWT auth, create endpoints, task queries (protocols/kling.md).
+
+Every answer is the envelope ``{code, message, request_id, data}`` (``data`` absent on errors) with the HTTP
+status of the official error table. Tasks go ``submitted → processing → succeed | failed``; results are
+rendered by the shared renderer (``EmulatorState``) and served from ``/media/``.
+"""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import time
 import uuid
-from math import gcd
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 import jwt
 
 from kling_desktop.catalog.models import get_model
 from kling_desktop.catalog.pricing import estimate_cost
-from kling_desktop.core.request import GenerationRequest, Shot
+from kling_desktop.catalog.spec import Kind
+from kling_desktop.core.probe import MediaError, probe_media
 from kling_desktop.core.validation import problems_for, resolve
+from kling_desktop.emulator.kling_wire import FAMILIES, KlingError, Media, to_request
 from kling_desktop.emulator.state import Task
-from kling_desktop.providers.kling_models import air_id_for
 
 if TYPE_CHECKING:
     from kling_desktop.emulator.server import EmulatorServer, Request, Response
 
-FAMILIES = {"/v1/videos/text2video": "video", "/v1/videos/image2video": "video", "/v1/videos/omni-video": "omni",
-            "/v1/videos/avatar/image2video": "avatar", "/v1/images/generations": "image",
-            "/v1/images/omni-image": "omni-image"}
-HTTP = {1001: 401, 1002: 401, 1003: 401, 1004: 401, 1201: 400, 1203: 404, 1303: 429}
-
-
-class KlingError(Exception):
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def _size_for(model: str, aspect: str | None, resolution: str | None = None) -> tuple[int | None, int | None]:
-    if not aspect:
-        return None, None
-    for d in get_model(model).dimensions:
-        g = gcd(d.width, d.height)
-        if f"{d.width // g}:{d.height // g}" == aspect and (not resolution or d.tier.lower() in ("", resolution)):
-            return d.width, d.height
-    raise KlingError(1201, f"aspect_ratio {aspect!r} is not available for this model")
+HTTP = {1000: 401, 1001: 401, 1002: 401, 1003: 401, 1004: 401, 1100: 429, 1101: 429, 1102: 429, 1103: 403,
+        1200: 400, 1201: 400, 1202: 404, 1203: 404, 1300: 400, 1301: 400, 1302: 429, 1303: 429, 1304: 429,
+        5000: 500, 5001: 503, 5002: 504}
+SUBMITTED_FOR = 0.1  # seconds a new task reports "submitted" before "processing"
+LEEWAY = 2  # seconds of clock skew allowed on exp/nbf
+IDENTIFY_FACE = "/v1/videos/identify-face"
 
 
 def register_routes(server: EmulatorServer) -> None:
     from kling_desktop.emulator.server import Response
 
     state = server.state
+    media = Media(state)
+    sessions: dict[str, tuple[str, int]] = {}  # identify-face session_id -> (local video, duration ms)
 
     def envelope(code: int, message: str, data: Any = None) -> Response:
         body: dict[str, Any] = {"code": code, "message": message, "request_id": str(uuid.uuid4())}
@@ -56,13 +48,13 @@ def register_routes(server: EmulatorServer) -> None:
 
     def check_auth(req: Request) -> None:
         header = req.headers.get("authorization", "")
-        if not header:
+        if not header.strip():
             raise KlingError(1001, "Authorization is empty")
-        token = header.removeprefix("Bearer ")
-        if server.faults.badkey or token == header:
+        if server.faults.badkey or not header.startswith("Bearer "):
             raise KlingError(1002, "Authorization is invalid")
         try:
-            claims = jwt.decode(token, server.kling_secret, algorithms=["HS256"], options={"require": ["iss", "exp"]})
+            claims = jwt.decode(header[len("Bearer "):], server.kling_secret, algorithms=["HS256"], leeway=LEEWAY,
+                                options={"require": ["iss", "exp"]})
         except jwt.ExpiredSignatureError:
             raise KlingError(1004, "Authorization has expired") from None
         except jwt.ImmatureSignatureError:
@@ -72,61 +64,40 @@ def register_routes(server: EmulatorServer) -> None:
         if claims.get("iss") != server.kling_access:
             raise KlingError(1002, "Authorization is invalid")
 
-    def media(value: str | None, suffix: str) -> str | None:
-        if not value:
-            return None
+    def body_of(req: Request) -> dict[str, Any]:
         try:
-            return str(state.uploads[state.store_upload(base64.b64decode(value, validate=True), suffix)])
-        except binascii.Error:
-            raise KlingError(1201, "images and audio must be raw base64 without a data: prefix") from None
-
-    def to_request(family: str, b: dict[str, Any]) -> GenerationRequest:
-        air = air_id_for(family, b.get("model_name"), b.get("mode"))
-        if air is None:
-            raise KlingError(1203, f"model {b.get('model_name')!r} / mode {b.get('mode')!r} does not exist")
-        spec = get_model(air)
-        shots = tuple(Shot(prompt=s.get("prompt", ""), duration=float(s.get("duration", 0)))
-                      for s in b.get("multi_prompt") or []) if b.get("multi_shot") in (True, "true") else ()
-        images = b.get("image_list") or []
-        first = next((i["image_url"] for i in images if i.get("type") == "first_frame"), b.get("image"))
-        last = next((i["image_url"] for i in images if i.get("type") == "end_frame"), b.get("image_tail"))
-        refs = [i.get("image_url") or i.get("image") for i in images if not i.get("type")]
-        settings = {"shotType": b["shot_type"]} if shots and b.get("shot_type") and spec.setting("shotType") else {}
-        if family in ("image", "omni-image"):
-            width, height = _size_for(air, b.get("aspect_ratio"), b.get("resolution"))
-            refs = refs + ([b["image"]] if b.get("image") else [])
-            return GenerationRequest(model=air, prompt=b.get("prompt", ""), width=width, height=height,
-                                     resolution=None if width else b.get("resolution"),
-                                     reference_images=tuple(p for p in (media(r, ".png") for r in refs) if p),
-                                     number_results=int(b.get("n", 1)))
-        width, height = _size_for(air, b.get("aspect_ratio"))
-        return GenerationRequest(
-            model=air, prompt="" if shots else b.get("prompt", ""), negative_prompt=b.get("negative_prompt", ""),
-            first_frame=media(first, ".png") if family != "avatar" else None,
-            last_frame=media(last, ".png"), shots=shots,
-            duration=None if shots or family == "avatar" or not b.get("duration") else float(b["duration"]),
-            width=width, height=height, cfg_scale=b.get("cfg_scale"),
-            sound=None if "sound" not in b else b["sound"] == "on",
-            reference_images=tuple(p for p in (media(r, ".png") for r in refs) if p),
-            input_image=media(b.get("image"), ".png") if family == "avatar" else None,
-            input_audio=media(b.get("sound_file"), ".wav") if family == "avatar" else None, settings=settings)
+            body = req.json()
+        except ValueError:
+            raise KlingError(1200, "the request body is not JSON") from None
+        if not isinstance(body, dict):
+            raise KlingError(1200, "the request body must be a JSON object")
+        return body
 
     def task_json(t: Task) -> dict[str, Any]:
         status = {"processing": "processing", "success": "succeed", "failed": "failed"}[t.status()]
-        if status == "processing" and time.time() - t.created < 0.1:
+        if status == "processing" and time.time() - t.created < SUBMITTED_FOR:
             status = "submitted"
-        data: dict[str, Any] = {"task_id": t.id, "task_status": status, "task_info": {"external_task_id": t.external_id},
+        data: dict[str, Any] = {"task_id": t.id, "task_status": status, "task_status_msg": "",
+                                "task_info": {"external_task_id": t.external_id} if t.external_id else {},
                                 "created_at": int(t.created * 1000), "updated_at": int(time.time() * 1000)}
         if status == "failed":
-            data["task_status_msg"] = "The emulator failed this task on purpose (fault 'fail')."
+            data["task_status_msg"] = ("The emulator failed this task on purpose (fault 'fail')." if t.fail
+                                       else "Rendering failed in the emulator.")
             data["task_result"] = {}
         if status == "succeed" and t.future is not None:
             files = t.future.result()
-            if get_model(t.request.model).kind.value == "image":
-                data["task_result"] = {"images": [{"index": i, "url": state.media_url(p.name)} for i, p in enumerate(files)]}
+            if get_model(t.request.model).kind is Kind.IMAGE:
+                data["task_result"] = {"images": [{"index": i, "url": state.media_url(p.name)}
+                                                  for i, p in enumerate(files)]}
             else:
-                data["task_result"] = {"videos": [{"id": p.stem, "url": state.media_url(p.name), "duration": "5.0"}
-                                                  for p in files]}
+                videos = []
+                for p in files:
+                    try:
+                        seconds = probe_media(p).duration or 0.0
+                    except MediaError:
+                        seconds = 0.0
+                    videos.append({"id": p.stem, "url": state.media_url(p.name), "duration": f"{seconds:.3f}"})
+                data["task_result"] = {"videos": videos}
             data["final_unit_deduction"] = f"{t.cost:.3f}"
         return data
 
@@ -134,38 +105,83 @@ def register_routes(server: EmulatorServer) -> None:
         family = FAMILIES[req.path]
         try:
             check_auth(req)
-            body = req.json()
+            body = body_of(req)
             external = str(body.get("external_task_id") or "")
-            if external and state.find(external):
+            with state.lock:
+                state.received[external or f"anonymous-{uuid.uuid4()}"] += 1
+            if external and (old := state.find(external)) is not None and old.api == "kling":
                 raise KlingError(1201, f"external_task_id {external} already exists")
             if server.faults.take("1303"):
                 raise KlingError(1303, "parallel task over resource pack limit")
-            request = to_request(family, body)
-            problems = problems_for(request)
-            if problems:
+            request = to_request(family, req.path, body, media, sessions)
+            if problems := problems_for(request):
                 raise KlingError(1201, problems[0].message)
         except KlingError as exc:
             return envelope(exc.code, str(exc))
-        spec = get_model(request.model)
         seconds = resolve(request).duration or 5
+        price = get_model(request.model).price
         task = Task(str(uuid.uuid4().int)[:18], "kling", request, external_id=external, endpoint=req.path,
-                    cost=estimate_cost(spec.price, seconds=seconds, sound=bool(request.sound)) or 0.0)
+                    cost=estimate_cost(price, seconds=seconds, sound=bool(request.sound)) or 0.0)
         state.add_task(task, fail=server.faults.take("fail"))
+        if server.faults.take("drop_reply"):
+            raise ConnectionAbortedError  # accepted, but the answer never reaches the client
         return envelope(0, "SUCCEED", {"task_id": task.id, "task_info": {"external_task_id": external},
                                        "task_status": "submitted", "created_at": int(task.created * 1000),
                                        "updated_at": int(task.created * 1000)})
+
+    def identify_face(req: Request) -> Response:
+        try:
+            check_auth(req)
+            body = body_of(req)
+            if bool(body.get("video_id")) == bool(body.get("video_url")):
+                raise KlingError(1201, "give exactly one of video_id / video_url")
+            if body.get("video_id"):
+                raise KlingError(1201, "video_id is not known to the emulator; send video_url")
+            video = str(media.local(body["video_url"], ".mp4", "video_url", url_only=True))
+            try:
+                info = probe_media(video)
+            except MediaError as exc:
+                raise KlingError(1201, f"the video cannot be read: {exc}") from None
+            if not info.has_video or not 2 <= (info.duration or 0) <= 60:
+                raise KlingError(1201, "the video must be 2-60 s long")
+        except KlingError as exc:
+            return envelope(exc.code, str(exc))
+        session_id, ms = str(uuid.uuid4().int)[:18], int((info.duration or 0) * 1000)
+        sessions[session_id] = (video, ms)
+        return envelope(0, "SUCCEED", {"session_id": session_id, "final_unit_deduction": "0", "face_data": [
+            {"face_id": "0", "face_image": body["video_url"], "start_time": 0, "end_time": ms}]})
 
     def query(req: Request) -> Response:
         try:
             check_auth(req)
         except KlingError as exc:
             return envelope(exc.code, str(exc))
-        key = req.path.rsplit("/", 1)[-1]
+        endpoint, _, key = req.path.rpartition("/")
         t = state.find(key)
-        if t is None or t.api != "kling":
+        if t is None or t.api != "kling" or t.endpoint != endpoint:
             return envelope(1203, "The requested resource does not exist")
         return envelope(0, "SUCCEED", task_json(t))
+
+    def listing(req: Request) -> Response:
+        try:
+            check_auth(req)
+            args = {k: v[-1] for k, v in parse_qs(req.query).items()}
+            page, size = int(args.get("pageNum", 1)), int(args.get("pageSize", 30))
+            if not (1 <= page <= 1000 and 1 <= size <= 500):
+                raise KlingError(1201, "pageNum must be 1-1000 and pageSize 1-500")
+        except ValueError:
+            return envelope(1201, "pageNum and pageSize must be integers")
+        except KlingError as exc:
+            return envelope(exc.code, str(exc))
+        with state.lock:
+            tasks = [t for t in state.tasks.values() if t.api == "kling" and t.endpoint == req.path]
+        if ext := args.get("external_task_id"):
+            tasks = [t for t in tasks if t.external_id == ext]
+        tasks.sort(key=lambda t: -t.created)
+        return envelope(0, "SUCCEED", [task_json(t) for t in tasks[(page - 1) * size: page * size]])
 
     for path in FAMILIES:
         server.add_route("POST", path, create)
         server.add_route("GET", path + "/", query)
+        server.add_route("GET", path, listing)
+    server.add_route("POST", IDENTIFY_FACE, identify_face)

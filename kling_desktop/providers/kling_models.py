@@ -1,4 +1,15 @@
-"""How the official Kling API names each catalog model (protocols/kling.md §4.12), and what it cannot take."""
+"""How the official Kling API names each catalog model (protocols/kling.md §4.12), and what it cannot take.
+
+Families and their create endpoints (queries are ``GET <endpoint>/{task_id or external_task_id}``):
+
+    video       /v1/videos/text2video, /v1/videos/image2video (first frame + ``image_tail``),
+                /v1/videos/motion-control (2.6 Pro with a reference video)
+    omni        /v1/videos/omni-video (O1 = kling-video-o1, O3 = kling-v3-omni)
+    avatar      /v1/videos/avatar/image2video (no model_name; mode std/pro)
+    lipsync     /v1/videos/identify-face (synchronous) then /v1/videos/advanced-lip-sync
+    image       /v1/images/generations
+    omni-image  /v1/images/omni-image
+"""
 
 from __future__ import annotations
 
@@ -6,15 +17,41 @@ from dataclasses import dataclass
 
 from kling_desktop.catalog.spec import ModelSpec
 
+T2V_PATH = "/v1/videos/text2video"
+I2V_PATH = "/v1/videos/image2video"
+MOTION_PATH = "/v1/videos/motion-control"
+OMNI_PATH = "/v1/videos/omni-video"
+AVATAR_PATH = "/v1/videos/avatar/image2video"
+IDENTIFY_FACE_PATH = "/v1/videos/identify-face"
+LIPSYNC_PATH = "/v1/videos/advanced-lip-sync"
+IMAGE_PATH = "/v1/images/generations"
+OMNI_IMAGE_PATH = "/v1/images/omni-image"
+
+ENDPOINTS: dict[str, tuple[str, ...]] = {
+    "video": (T2V_PATH, I2V_PATH, MOTION_PATH),
+    "omni": (OMNI_PATH,),
+    "avatar": (AVATAR_PATH,),
+    "lipsync": (LIPSYNC_PATH,),
+    "image": (IMAGE_PATH,),
+    "omni-image": (OMNI_IMAGE_PATH,),
+}
+
 
 @dataclass(frozen=True)
 class KlingModel:
-    family: str  # "video" (text2video / image2video), "omni", "avatar", "lipsync", "image", "omni-image"
-    model_name: str | None
+    family: str  # a key of ENDPOINTS
+    model_name: str | None  # None: the endpoint has no model_name field (avatar, lip-sync)
     mode: str | None  # "std" / "pro"; None where the model has no mode choice
+
+    @property
+    def endpoints(self) -> tuple[str, ...]:
+        return ENDPOINTS[self.family]
 
 
 KLING_MODELS: dict[str, KlingModel] = {
+    "klingai:kling-image@o1": KlingModel("omni-image", "kling-image-o1", None),
+    "klingai:kling-image@3": KlingModel("image", "kling-v3", None),
+    "klingai:kling-image@o3": KlingModel("omni-image", "kling-v3-omni", None),
     "klingai:1@1": KlingModel("video", "kling-v1", "std"),
     "klingai:1@2": KlingModel("video", "kling-v1", "pro"),
     "klingai:2@1": KlingModel("video", "kling-v1-5", "std"),
@@ -30,41 +67,54 @@ KLING_MODELS: dict[str, KlingModel] = {
     "klingai:kling-video@2.6-pro": KlingModel("video", "kling-v2-6", "pro"),
     "klingai:kling-video@3-standard": KlingModel("video", "kling-v3", "std"),
     "klingai:kling-video@3-pro": KlingModel("video", "kling-v3", "pro"),
+    "klingai:7@1": KlingModel("lipsync", None, None),
     "klingai:kling@o1-standard": KlingModel("omni", "kling-video-o1", "std"),
     "klingai:kling@o1": KlingModel("omni", "kling-video-o1", "pro"),
     "klingai:kling-video@o3-standard": KlingModel("omni", "kling-v3-omni", "std"),
     "klingai:kling-video@o3-pro": KlingModel("omni", "kling-v3-omni", "pro"),
     "klingai:avatar@2.0-standard": KlingModel("avatar", None, "std"),
     "klingai:avatar@2.0-pro": KlingModel("avatar", None, "pro"),
-    "klingai:kling-image@o1": KlingModel("omni-image", "kling-image-o1", None),
-    "klingai:kling-image@3": KlingModel("image", "kling-v3", None),
-    "klingai:kling-image@o3": KlingModel("omni-image", "kling-v3-omni", None),
 }
 
-# Models the official API cannot run from this app, with the reason the picker shows.
-UNSUPPORTED: dict[str, str] = {
-    "klingai:7@1": "The official Kling API takes lip-sync videos only by public URL; run Lip-Sync on Runware.",
-}
-VIDEO_BY_URL_ONLY = ("The official Kling API takes input and reference videos only by public URL, and this app "
-                     "keeps your files on this computer. Run this workflow on Runware.")
-VOICES_NEED_IDS = ("The official Kling API needs reference voices registered as custom voices first. Run requests "
-                   "with reference voices on Runware.")
+# Whole models the official API lacks, with the sentence the picker shows. Every model of the seed has an
+# official counterpart today; what remains unsupported is per request (below), not per model.
+UNSUPPORTED: dict[str, str] = {}
+NO_EQUIVALENT = "The official Kling API has no equivalent of this model; run it on Runware."
+
+# Per-request limits of the official API (the payload builder raises ProviderError with these).
+VIDEO_BY_URL_ONLY = ("The official Kling API takes input and reference videos only by public URL, and no "
+                     "video host is set up for this app. Run this request on Runware.")
+VOICES_NEED_IDS = ("The official Kling API needs reference voices registered as custom voices first. Run "
+                   "requests with reference voices on Runware.")
+NO_FAST_MODE = "The official Kling API has no fast mode for O1 video edit. Turn fast mode off or use Runware."
+MOTION_NEEDS_IMAGE = ("The official Kling API needs a character image for motion control: add a first frame, "
+                      "or run this request on Runware.")
 
 
 def kling_model_for(air_id: str) -> KlingModel | None:
     return KLING_MODELS.get(air_id)
 
 
-def unsupported_reason(spec: ModelSpec | str) -> str | None:
-    air_id = spec if isinstance(spec, str) else spec.air_id
-    if air_id in UNSUPPORTED:
-        return UNSUPPORTED[air_id]
-    return None if air_id in KLING_MODELS else "The official Kling API has no equivalent of this model."
+def unsupported_reason(air_id: ModelSpec | str) -> str | None:
+    """None when the official API has this model, else the reason the picker shows."""
+    air = air_id if isinstance(air_id, str) else air_id.air_id
+    if air in UNSUPPORTED:
+        return UNSUPPORTED[air]
+    return None if air in KLING_MODELS else NO_EQUIVALENT
+
+
+def needs_video_url(air_id: str) -> bool:
+    """Models whose only workflow takes a video (so they need a video host on the official API)."""
+    km = KLING_MODELS.get(air_id)
+    return km is not None and km.family == "lipsync"
 
 
 def air_id_for(family: str, model_name: str | None, mode: str | None) -> str | None:
-    """The reverse lookup the emulator uses."""
+    """The reverse lookup the emulator uses (the endpoint's family, model_name and mode of a request)."""
+    wanted = mode or ("pro" if family == "omni" else "std")  # the documented defaults
     for air, m in KLING_MODELS.items():
-        if m.family == family and m.model_name == model_name and (m.mode == mode or m.mode is None):
+        if m.family != family or (m.model_name is not None and m.model_name != model_name):
+            continue
+        if m.mode is None or m.mode == wanted:
             return air
     return None

@@ -27,8 +27,13 @@ class TransportFailed(Exception):
 
 
 async def send_with_retry(client: httpx.AsyncClient, method: str, url: str, *, headers: Mapping[str, str],
-                          json: Any = None, attempts: int = ATTEMPTS, timeout: float = 60.0) -> httpx.Response:
-    """The same request (same body, so the same task ids) until it gets a non-retryable answer."""
+                          json: Any = None, attempts: int = ATTEMPTS, timeout: float = 60.0,
+                          retry_statuses: frozenset[int] = RETRY_STATUSES) -> httpx.Response:
+    """The same request (same body, so the same task ids) until it gets a non-retryable answer.
+
+    ``retry_statuses``: the HTTP statuses retried here (Kling answers its account errors with 429 too,
+    so its client retries 429 by the envelope code instead).
+    """
     last = ""
     status: int | None = None
     for attempt in range(1, attempts + 1):
@@ -38,7 +43,7 @@ async def send_with_retry(client: httpx.AsyncClient, method: str, url: str, *, h
             last, status = f"the connection failed ({type(exc).__name__})", None
             await asyncio.sleep(retry_delay(attempt, base=0.3, cap=8))
             continue
-        if not should_retry(resp.status_code):
+        if resp.status_code not in retry_statuses:
             return resp
         last, status = f"the service answered HTTP {resp.status_code}", resp.status_code
         wait = parse_retry_after(resp.headers.get("retry-after"))

@@ -182,6 +182,8 @@ class GenerationForm(QWidget):
         workflow = choose_workflow(req, spec)
         self.workflow_label.setText(workflow.label)
         self.settings.set_workflow(workflow)
+        shots = self.timeline.shots() if self.groups["shots"].isVisibleTo(self) else ()
+        self.settings.set_shots_total(sum(s.duration for s in shots) if shots else None)
         req = self.current_request()
         messages = [p.message for p in problems_for(req)]
         messages += [m for m in (self.first.problem(), self.last.problem()) if m and (self.first.isVisible()

@@ -77,11 +77,14 @@ class GalleryModel(QAbstractListModel):
     def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
         return Qt.DropAction.CopyAction
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802, B008
-        return not parent.isValid() and len(self.clips) < self.total and not self._fetching
+    # Paging is driven by the view's scroll position (GalleryView), not by Qt's canFetchMore/fetchMore
+    # virtuals: PySide6 6.12 mis-counts references to the bools a Python override of canFetchMore returns,
+    # which crashes the interpreter at exit after many calls.
+    def can_load_more(self) -> bool:
+        return len(self.clips) < self.total and not self._fetching
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802, B008
-        if not self.canFetchMore(parent):
+    def load_more(self) -> None:
+        if not self.can_load_more():
             return
         self._fetching = True
         qid, offset, f, sort = self._query_id, len(self.clips), self.filter, self.sort

@@ -30,6 +30,15 @@ class GalleryView(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setLayoutMode(QListView.LayoutMode.Batched)
         self.setBatchSize(200)
+        self.verticalScrollBar().valueChanged.connect(self._near_end)
+        model.loaded.connect(self._near_end)
+        model.rowsInserted.connect(self._near_end)
+
+    def _near_end(self, *_: object) -> None:
+        """Load the next page when the last screenful comes into view (or the first page does not fill it)."""
+        bar = self.verticalScrollBar()
+        if bar.maximum() - bar.value() <= self.viewport().height() * 2:
+            self.gallery.load_more()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseMoveEvent(event)

@@ -83,17 +83,23 @@ async def scenario(app: object, window: Any, services: Any, out: Path, home: Pat
     await shot("03-i2v-first-last")
     form.set_model("klingai:kling-video@3-pro")
     form.first.set_path(None)
+    form.last.set_path(None)
     form.prompt.set_text("")
     form.timeline.set_shots([Shot(prompt="Wide shot of a quiet library, dust in the light", duration=3),
                              Shot(prompt="Camera pushes in on a reader turning a page", duration=4),
                              Shot(prompt="Close-up: the page, a pressed flower falls out", duration=3)])
+    await _pump(app, 0.3)
+    window.form_scroll.ensureWidgetVisible(form.timeline, 0, 400)
     await shot("04-three-shot-timeline")
+    window.form_scroll.verticalScrollBar().setValue(0)
     req = GenerationRequest(model="klingai:kling-video@3-standard", prompt="A paper lantern sways in the wind",
                             width=1280, height=720, duration=6, sound=True)
     job = await services.runner.submit(req, "local")
+    window.tabs.setCurrentWidget(window.jobs)
     await _wait(app, lambda: window.jobs.model.rowCount() > 0 and services.journal.get(job.id).state.value == "running", 30)
     await shot("05-job-running", 0.6)
     await services.runner.wait(job.id)
+    window.tabs.setCurrentWidget(window.gallery)
     form.set_model("klingai:1@1")
     form.prompt.set_text("x")
     form.settings.cfg.setValue(1.0)

@@ -112,6 +112,21 @@ class SettingsPanel(QWidget):
         self.size_note.setText(f"From {source}" if source else "")
         self._show(self.size_note, source is not None and spec.kind.value == "video")
 
+    def set_shots_total(self, total: float | None) -> None:
+        """With shots, their durations set the length: the duration control gives way to a note."""
+        d = self._durations if isinstance(self._durations, Durations) else None
+        if total is None:
+            self._show(self.duration_combo, bool(d and d.values))
+            self._show(self.duration_spin, bool(d and not d.values))
+            if self.duration_note.text().startswith("Set by the shots"):
+                self.duration_note.setText("")
+                self._show(self.duration_note, False)
+            return
+        self._show(self.duration_combo, False)
+        self._show(self.duration_spin, False)
+        self.duration_note.setText(f"Set by the shots: {total:g} s")
+        self._show(self.duration_note, True)
+
     def _configure_duration(self, d: Durations | None, workflow: Workflow) -> None:
         self._show(self.duration_combo, bool(d and d.values))
         self._show(self.duration_spin, bool(d and not d.values))

@@ -18,6 +18,10 @@ QPushButton#primary {{ background: {ACCENT}; color: #1d1f24; font-weight: bold; 
 QPushButton#primary:hover {{ background: #f5c36d; }}
 QGroupBox {{ border: 1px solid #2f333c; border-radius: 8px; margin-top: 14px; padding: 10px 8px 8px 8px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: #b9b9b9; }}
+QCheckBox::indicator {{ width: 15px; height: 15px; border: 1px solid #6a707c; border-radius: 3px;
+    background: #25282f; }}
+QCheckBox::indicator:checked {{ background: {ACCENT}; border-color: {ACCENT}; }}
+QToolButton {{ background: #2f333c; border: 1px solid #40454f; border-radius: 5px; padding: 3px; }}
 QLabel#hint {{ color: #9aa0aa; }}
 QLabel#error {{ color: #ff8a7a; }}
 QLabel#ok {{ color: #8fd19e; }}

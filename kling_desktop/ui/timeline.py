@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -173,7 +174,9 @@ class ShotTimeline(QWidget):
             prompt.textChanged.connect(lambda text, k=i: self._set_prompt(k, text))
             secs = QSpinBox(minimum=1, maximum=self.bar.scale_max, suffix=" s", value=shot.seconds)
             secs.valueChanged.connect(lambda v, k=i: self.set_seconds(k, v))
-            up, down, rm = QPushButton("▲"), QPushButton("▼"), QPushButton("✕")
+            up, down, rm = QToolButton(), QToolButton(), QToolButton(text="✕")
+            up.setArrowType(Qt.ArrowType.UpArrow)
+            down.setArrowType(Qt.ArrowType.DownArrow)
             for b, tip in ((up, "Move earlier"), (down, "Move later"), (rm, "Remove this shot")):
                 b.setFixedWidth(30)
                 b.setToolTip(tip)

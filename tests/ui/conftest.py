@@ -39,16 +39,22 @@ def fail_on_qt_warnings() -> Iterator[list[str]]:
     assert problems == [], f"Qt warnings: {problems}"
 
 
-@pytest.fixture
-def aloop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
+@pytest.fixture(scope="session")
+def _session_loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
+    """One qasync loop for the whole session: as in the app, the loop outlives every window."""
     import qasync
 
     loop = qasync.QEventLoop(qapp, already_running=False)
-    asyncio.set_event_loop(loop)
     yield loop
-    loop.run_until_complete(asyncio.sleep(0))
-    asyncio.set_event_loop(None)
     loop.close()
+
+
+@pytest.fixture
+def aloop(_session_loop) -> Iterator[asyncio.AbstractEventLoop]:
+    asyncio.set_event_loop(_session_loop)
+    yield _session_loop
+    _session_loop.run_until_complete(asyncio.sleep(0))
+    asyncio.set_event_loop(None)
 
 
 @pytest.fixture
