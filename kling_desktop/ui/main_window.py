@@ -131,14 +131,17 @@ class MainWindow(QMainWindow):
     def _rerender(self, clip: object) -> None:
         clip_id = clip.id  # type: ignore[attr-defined]
         request = GenerationRequest.model_validate(clip.request)  # type: ignore[attr-defined]
-        cloud = next((p for p, key in (("runware", "runware"), ("kling", "kling_access"))
-                      if self.services.credentials.get(key)), None)
-        if cloud is None:
+        run_in_thread(lambda: next((p for p, key in (("runware", "runware"), ("kling", "kling_access"))
+                                    if self.services.credentials.get(key)), None),
+                      lambda cloud, e: self._rerender_on(clip_id, request, cloud), self)
+
+    def _rerender_on(self, clip_id: str, request: GenerationRequest, cloud: object) -> None:
+        if not isinstance(cloud, str):
             QMessageBox.information(self, "Re-render as master", "Add a Runware or Kling key in Settings to "
                                     "re-render this draft in the cloud. Your request is kept in the form.")
             self.form.load_request(request)
             return
-        self.submit(request, cloud, parent_id=clip_id)
+        self.submit(request, str(cloud), parent_id=clip_id)
 
     def _job_changed(self, job: Job, message: str) -> None:
         self.jobs.show_job(job, message)
@@ -174,12 +177,23 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.services.settings, self.services.credentials, self)
         if dialog.exec():
-            notes = dialog.apply()
-            self.services.settings.save(self.services.settings_file)
-            self.banner.setText(self._banner_text())
-            self.statusBar().showMessage(" ".join(notes) or "Settings saved.")
-            if self.form.spec:
-                self.form.set_model(self.form.spec.air_id)
+            dialog.apply()
+            keys = dialog.new_keys()
+            settings, path = self.services.settings, self.services.settings_file
+
+            def save() -> list[str]:  # keyring and settings file: off the GUI thread
+                notes = dialog.store_keys(keys)
+                settings.save(path)
+                return notes
+
+            def saved(notes: object, error: Exception | None) -> None:
+                self.statusBar().showMessage(" ".join(notes) if isinstance(notes, list) and notes else
+                                             "Settings saved." if error is None else f"Saving failed: {error}")
+                self.banner.setText(self._banner_text())
+                if self.form.spec:
+                    self.form.set_model(self.form.spec.air_id)
+
+            run_in_thread(save, saved, self)
 
     def _restore(self) -> None:
         geometry = self.qsettings.value("geometry")

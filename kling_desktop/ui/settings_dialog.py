@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from kling_desktop.core.secrets import Credentials
 from kling_desktop.core.settings import Settings
+from kling_desktop.ui.workers import run_in_thread
 
 KEYS = (("runware", "Runware API key"), ("kling_access", "Kling access key"), ("kling_secret", "Kling secret key"))
 
@@ -35,7 +36,7 @@ class SettingsDialog(QDialog):
         self.key_edits: dict[str, QLineEdit] = {}
         for name, label in KEYS:
             edit = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
-            edit.setPlaceholderText(f"stored: {credentials.source(name)} — type to replace")
+            edit.setPlaceholderText("checking where this key is stored…")
             self.key_edits[name] = edit
             kf.addRow(label, edit)
         urls = QGroupBox("Addresses (advanced)")
@@ -52,6 +53,8 @@ class SettingsDialog(QDialog):
         browse.clicked.connect(self._choose)
         lf.addWidget(self.library)
         lf.addWidget(browse)
+        # The keyring may answer over D-Bus: ask on a worker thread, fill the placeholders when it answers.
+        run_in_thread(lambda: {n: credentials.source(n) for n, _ in KEYS}, self._sources, self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -59,19 +62,34 @@ class SettingsDialog(QDialog):
         for w in (keys, urls, lib, buttons):
             layout.addWidget(w)
 
+    def _sources(self, sources: object, error: Exception | None) -> None:
+        for name, edit in self.key_edits.items():
+            where = sources.get(name, "not set") if isinstance(sources, dict) else "unknown"
+            edit.setPlaceholderText(f"stored: {where} — type to replace")
+
     def _choose(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Library folder")
         if folder:
             self.library.setText(folder)
 
-    def apply(self) -> list[str]:
-        """Store what changed; returns sentences saying where each key went (never the key itself)."""
-        notes = []
-        for name, label in KEYS:
+    def new_keys(self) -> dict[str, str]:
+        """The keys typed in this dialog (cleared from the fields once read)."""
+        keys = {}
+        for name, _label in KEYS:
             value = self.key_edits[name].text().strip()
             if value:
-                notes.append(f"{label} saved in {self.credentials.set(name, value)}.")
+                keys[name] = value
                 self.key_edits[name].clear()
+        return keys
+
+    def store_keys(self, keys: dict[str, str]) -> list[str]:
+        """Runs on a worker thread (the keyring may block); sentences say where each key went, never the key."""
+        labels = dict(KEYS)
+        return [f"{labels[name]} saved in {self.credentials.set(name, value)}." for name, value in keys.items()]
+
+    def apply(self) -> list[str]:
+        """The addresses and folder (keys go through new_keys/store_keys)."""
+        notes: list[str] = []
         self.settings.runware_url = self.runware_url.text().strip() or self.settings.runware_url
         self.settings.kling_url = self.kling_url.text().strip() or self.settings.kling_url
         self.settings.library_folder = self.library.text().strip()
