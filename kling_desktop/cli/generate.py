@@ -144,7 +144,8 @@ async def _run_job(req: GenerationRequest, args: argparse.Namespace, paths: AppP
 
     services = build_services(paths)
     try:
-        reason = services.providers.unsupported_reason(args.provider, get_model(req.model))
+        reason = services.providers.unsupported_reason(args.provider, get_model(req.model)) or \
+            services.providers.request_problem(args.provider, req)
         if reason:
             return _fail([f"provider: {reason}"])
         job = await services.runner.submit(req, args.provider)

@@ -91,6 +91,9 @@ class Provider(Protocol):
     def unsupported_reason(self, spec: ModelSpec) -> str | None:
         """None when this provider can run the model, else a sentence saying why not."""
 
+    def request_problem(self, request: GenerationRequest, spec: ModelSpec) -> str | None:
+        """None when this provider can run this (valid) request, else a sentence saying why not."""
+
     async def submit(self, ctx: JobContext) -> SubmitResult:
         """Send the task. Must be idempotent for the same ``ctx.task_id``."""
 

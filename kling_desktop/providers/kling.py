@@ -80,6 +80,14 @@ class KlingProvider:
             return VIDEO_BY_URL_ONLY
         return None
 
+    def request_problem(self, request: GenerationRequest, spec: ModelSpec) -> str | None:
+        """What this API cannot do with these inputs, said before anything is sent (the form shows it)."""
+        try:
+            check_supported(request, spec, can_publish_video=self._publish is not None)
+        except ProviderError as exc:
+            return exc.message
+        return None
+
     # ---- transport -----------------------------------------------------------------------------------------
     def _keys(self) -> tuple[str, str]:
         access, secret = self._access(), self._secret()

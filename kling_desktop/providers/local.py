@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kling_desktop.catalog.spec import Kind, ModelSpec
+from kling_desktop.core.request import GenerationRequest
 from kling_desktop.providers.base import (
     JobContext,
     PollResult,
@@ -44,6 +45,9 @@ class LocalDraftProvider:
 
     def unsupported_reason(self, spec: ModelSpec) -> str | None:
         return None  # every model has a draft
+
+    def request_problem(self, request: GenerationRequest, spec: ModelSpec) -> str | None:
+        return None  # every validated request can run here
 
     async def submit(self, ctx: JobContext) -> SubmitResult:
         if ctx.task_id in self._renders:

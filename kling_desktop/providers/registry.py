@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 import httpx
 
+from kling_desktop.catalog.models import get_model
 from kling_desktop.catalog.spec import ModelSpec
+from kling_desktop.core.request import GenerationRequest
 from kling_desktop.core.secrets import Credentials
 from kling_desktop.core.settings import Settings
 from kling_desktop.providers.base import Provider
@@ -46,6 +48,12 @@ class ProviderRegistry:
     def unsupported_reason(self, name: str, spec: ModelSpec) -> str | None:
         try:
             return self.get(name).unsupported_reason(spec)
+        except UnknownProvider as exc:
+            return str(exc)
+
+    def request_problem(self, name: str, request: GenerationRequest) -> str | None:
+        try:
+            return self.get(name).request_problem(request, get_model(request.model))
         except UnknownProvider as exc:
             return str(exc)
 

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from kling_desktop.catalog.spec import Kind, ModelSpec
+from kling_desktop.core.request import GenerationRequest
 from kling_desktop.core.secrets import Secret
 from kling_desktop.providers.base import (
     JobContext,
@@ -74,6 +75,9 @@ class RunwareProvider:
 
     def unsupported_reason(self, spec: ModelSpec) -> str | None:
         return None  # Runware serves every model of the seed specification
+
+    def request_problem(self, request: GenerationRequest, spec: ModelSpec) -> str | None:
+        return None  # every validated request can run here
 
     # ---- transport --------------------------------------------------------------------------------------
     def _headers(self) -> dict[str, str]:

@@ -3,6 +3,7 @@ problem next to the field it concerns. Nothing here is specific to one model."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -25,8 +26,11 @@ from kling_desktop.ui.timeline import ShotTimeline
 class GenerationForm(QWidget):
     generate_requested = Signal(object, str)  # GenerationRequest, provider name
 
-    def __init__(self, cache_dir: Path, provider_reason: ProviderReason, parent: QWidget | None = None) -> None:
+    def __init__(self, cache_dir: Path, provider_reason: ProviderReason,
+                 request_problem: Callable[[str, GenerationRequest], str | None] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._request_problem = request_problem
         self.spec: ModelSpec | None = None
         self.picker = ModelPicker()
         self.workflow_label = QLabel(objectName="badge")
@@ -189,6 +193,9 @@ class GenerationForm(QWidget):
         messages += [m for m in (self.first.problem(), self.last.problem()) if m and (self.first.isVisible()
                                                                                        or self.last.isVisible())]
         messages += self.zones.problems()
+        if not messages and self._request_problem is not None:
+            if problem := self._request_problem(self.settings.provider_name(), req):
+                messages.append(f"provider: {problem}")
         self.problems.setText("\n".join(f"• {m}" for m in dict.fromkeys(messages)))
         from kling_desktop.core.validation import resolve
 

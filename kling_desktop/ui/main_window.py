@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         self.qsettings = QSettings(str(services.paths.config / "window.ini"), QSettings.Format.IniFormat)
         self.banner = QLabel(self._banner_text(), wordWrap=True, objectName="banner")
         self.banner.setOpenExternalLinks(False)
-        self.form = GenerationForm(services.paths.cache, self._provider_reason)
+        self.form = GenerationForm(services.paths.cache, self._provider_reason, self._request_problem)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.addWidget(self.banner)
@@ -91,6 +91,12 @@ class MainWindow(QMainWindow):
     def _provider_reason(self, name: str, spec: ModelSpec) -> str | None:
         try:
             return self.services.providers.unsupported_reason(name, spec)
+        except ImportError:
+            return "This provider is not available in this build."
+
+    def _request_problem(self, name: str, request: GenerationRequest) -> str | None:
+        try:
+            return self.services.providers.request_problem(name, request)
         except ImportError:
             return "This provider is not available in this build."
 

@@ -211,3 +211,19 @@ def test_voice_tags_offered_where_voices_exist(window, air_id) -> None:
     assert "Voice tag" in menus
     window.form.set_model("klingai:1@1")
     assert "Voice tag" not in [a.text() for a in window.form.prompt.menu.actions()]
+
+
+def test_provider_limits_show_before_submit(window, qtbot, tmp_path) -> None:
+    from media_factory import make_mp4
+
+    form = window.form
+    form.set_model("klingai:kling@o1")
+    form.prompt.set_text("Make it night")
+    form.zones.lists["input_video"].add_path(str(make_mp4(tmp_path / "in.mp4", 960, 720, 4.0)))
+    qtbot.waitUntil(lambda: not form.zones.busy(), timeout=15000)
+    form.settings.provider.setCurrentIndex(form.settings.provider.findData("kling"))
+    form.refresh()
+    assert any(m.startswith("provider:") and "public URL" in m for m in form.problem_messages())
+    form.settings.provider.setCurrentIndex(form.settings.provider.findData("runware"))
+    form.refresh()
+    assert form.problem_messages() == []
