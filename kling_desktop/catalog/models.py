@@ -1,7 +1,8 @@
 """The 25 Kling models of the seed specification (``shared/seeds/003_*.txt``), field for field.
 
 Where the seed's example requests contradict its bullet lists, the bullets win and the contradiction is
-recorded in the model's ``notes``.
+recorded in the model's ``notes``. How the official Kling API names each model is wire knowledge, kept with its
+client in ``providers/kling_models.py``.
 """
 
 from __future__ import annotations

@@ -205,15 +205,6 @@ class ProviderSetting:
 
 
 @dataclass(frozen=True)
-class KlingOfficial:
-    """How the official Kling API names this model (``None`` fields: not offered there)."""
-
-    model_name: str
-    mode: str | None = None  # "std" / "pro"
-    endpoint_family: str = "video"  # "video", "omni", "lipsync", "avatar", "image", "omni-image"
-
-
-@dataclass(frozen=True)
 class Price:
     """Cost estimate in USD. ``estimate`` marks figures derived from the seeds rather than quoted."""
 
@@ -257,7 +248,6 @@ class ModelSpec:
     multi_prompt_max: int | None = None
     provider_settings: tuple[ProviderSetting, ...] = ()
     output_resolutions: tuple[str, ...] = ()  # lip-sync: "720p", "1080p"
-    kling: KlingOfficial | None = None
     price: Price | None = None
     notes: tuple[str, ...] = ()  # contradictions in the seed, recorded
 
