@@ -10,8 +10,9 @@ import threading
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("emulator", help="run a local emulator of the Runware and Kling APIs (for tests and demos)")
     p.add_argument("--port", type=int, default=8787, help="port on 127.0.0.1 (0: any free port)")
-    p.add_argument("--faults", default="", help="e.g. 'latency=0.2,429=2,5xx=1,reset=1,truncate=1,fail=1,badkey,"
-                                                "expired,1303=2' (see kling_desktop/emulator/faults.py)")
+    p.add_argument("--faults", default="", help="e.g. 'latency=0.2,429=2,5xx=1,reset=1,truncate=1,malformed=1,"
+                                                "fail=1,drop_reply=1,badkey,expired=30,item_errors,1303=2' "
+                                                "(see kling_desktop/emulator/faults.py)")
     p.add_argument("--delay", type=float, default=2.0, help="seconds a task stays 'processing'")
     p.add_argument("--max-side", type=int, default=640, help="long edge of the emulator's quick renders")
     p.set_defaults(func=run)

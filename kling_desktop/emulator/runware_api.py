@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import zlib
 from typing import TYPE_CHECKING, Any
 
 from kling_desktop.catalog.models import UnknownModel, get_model
@@ -14,6 +15,14 @@ from kling_desktop.emulator.state import Task
 
 if TYPE_CHECKING:
     from kling_desktop.emulator.server import EmulatorServer, Request, Response
+
+# Top-level fields a Kling task may carry (the "Allowed values" list the real service quotes, plus the
+# legacy ``frameImages``/``referenceImages``); anything else is refused as ``unsupportedParameter``.
+ALLOWED = ("taskType", "taskUUID", "model", "positivePrompt", "negativePrompt", "width", "height", "resolution",
+           "duration", "fps", "CFGScale", "numberResults", "outputType", "outputFormat", "outputQuality",
+           "deliveryMethod", "includeCost", "webhookURL", "uploadEndpoint", "ttl", "inputs", "providerSettings",
+           "frameImages", "referenceImages", "safety")
+INPUTS = ("frameImages", "referenceImages", "referenceVideos", "referenceVoices", "video", "audio", "image")
 
 _EXT = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp", "video/mp4": ".mp4",
         "video/quicktime": ".mov", "audio/wav": ".wav", "audio/x-wav": ".wav", "audio/mpeg": ".mp3"}
@@ -34,6 +43,37 @@ def _decode(value: str) -> tuple[bytes, str]:
     return base64.b64decode(value, validate=True), ".bin"
 
 
+def check_parameters(task: dict[str, Any]) -> None:
+    """Refuse what the real service refuses before it looks at values: unknown fields and providers."""
+    for key in task:
+        if key not in ALLOWED:
+            raise TaskError("unsupportedParameter", f"Unsupported use of '{key}' parameter. This parameter is not "
+                            f"supported for the selected model. Allowed values are: "
+                            f"{', '.join(repr(a) for a in ALLOWED)}.", key)
+    for key in task.get("inputs") or {}:
+        if key not in INPUTS:
+            raise TaskError("unsupportedParameter", f"Unsupported use of 'inputs.{key}' parameter.", f"inputs.{key}")
+    for provider in task.get("providerSettings") or {}:
+        if provider != "klingai":
+            raise TaskError("mismatchProviderSettingsProvider", f"providerSettings.{provider} does not match the "
+                            "model's provider (klingai).", f"providerSettings.{provider}")
+
+
+def _frames(entries: list[Any]) -> dict[str, Any]:
+    """frame → image; entries without ``frame`` are placed like the service does (1: first; 2: first, last)."""
+    out: dict[str, Any] = {}
+    for n, f in enumerate(entries):
+        if not isinstance(f, dict):
+            raise TaskError("invalidValue", "Each frame image is an object {image, frame}.", "inputs.frameImages")
+        # frame 0 is the first frame, like an absent one
+        where: Any = f.get("frame") or ("last" if n == len(entries) - 1 and n > 0 else "first")
+        if where not in ("first", "last"):
+            raise TaskError("invalidValue", f"Kling takes only the first and last frames; got frame {where!r}.",
+                            "inputs.frameImages")
+        out[where] = f.get("image") or f.get("inputImage")
+    return out
+
+
 def to_request(state: Any, task: dict[str, Any]) -> GenerationRequest:
     """The inverse of the client's payload builder: wire task → GenerationRequest over the uploaded files."""
     def media(ref: Any) -> str:
@@ -44,8 +84,7 @@ def to_request(state: Any, task: dict[str, Any]) -> GenerationRequest:
         return str(path)
 
     inputs = task.get("inputs") or {}
-    frames = {f.get("frame", "first"): f.get("image") or f.get("inputImage")
-              for f in (inputs.get("frameImages") or []) + (task.get("frameImages") or [])}
+    frames = _frames((inputs.get("frameImages") or []) + (task.get("frameImages") or []))
     klingai = dict((task.get("providerSettings") or {}).get("klingai") or {})
     shots = tuple(Shot(prompt=s.get("prompt", ""), duration=float(s.get("duration", 0)))
                   for s in klingai.pop("multiPrompt", []) or [])
@@ -92,6 +131,7 @@ def register(server: EmulatorServer) -> None:
             spec = get_model(str(task.get("model")))
         except UnknownModel as exc:
             raise TaskError("invalidValue", exc.message, "model") from None
+        check_parameters(task)
         req = to_request(state, task)
         problems = problems_for(req)
         if problems:
@@ -99,7 +139,8 @@ def register(server: EmulatorServer) -> None:
             raise TaskError("invalidValue", p.message, p.field)
         r = resolve(req)
         cost = estimate_cost(spec.price, seconds=r.duration or 5, sound=bool(req.sound), images=req.number_results)
-        state.add_task(Task(task_uuid, "runware", req, cost=cost or 0.0), fail=server.faults.take("fail"))
+        state.add_task(Task(task_uuid, "runware", req, cost=cost or 0.0, include_cost=task.get("includeCost") is True),
+                       fail=server.faults.take("fail"))
         if server.faults.take("drop_reply"):  # the task was accepted, but the answer is lost on the way back
             raise ConnectionAbortedError("reply dropped")
         return {"taskType": task["taskType"], "taskUUID": task_uuid}
@@ -112,17 +153,23 @@ def register(server: EmulatorServer) -> None:
                          "taskUUID": task_uuid, "status": "error"}]
         status = t.status()
         if status == "processing":
-            return [{"taskType": kind, "taskUUID": task_uuid, "status": "processing"}], []
+            return [{"taskType": kind, "taskUUID": task_uuid, "status": "processing", "progress": t.progress()}], []
         if status == "failed":
-            return [], [{"code": "timeoutProvider", "status": "error", "taskUUID": task_uuid,
-                         "message": "The external provider did not respond within the timeout window."}]
+            error = {"code": "timeoutProvider", "message": "The external provider did not respond within the "
+                     "timeout window. The request was automatically terminated."}
+            if server.faults.item_errors:  # the second form: an item in data with an embedded error
+                return [{"taskType": kind, "taskUUID": task_uuid, "status": "error", "error": error}], []
+            return [], [{**error, "status": "error", "taskUUID": task_uuid}]
         assert t.future is not None
         items = []
         for path in t.future.result():
             key = "imageUUID" if kind == "imageInference" else "videoUUID"
             url_key = "imageURL" if kind == "imageInference" else "videoURL"
-            items.append({"taskType": kind, "taskUUID": task_uuid, "status": "success", key: path.stem,
-                          url_key: state.media_url(path.name), "cost": round(t.cost / len(t.future.result()), 4)})
+            item = {"taskType": kind, "taskUUID": task_uuid, "status": "success", key: path.stem,
+                    url_key: state.media_url(path.name), "seed": zlib.crc32(path.stem.encode()) & 0x7FFFFFFF}
+            if t.include_cost:
+                item["cost"] = round(t.cost / len(t.future.result()), 4)
+            items.append(item)
         return items, []
 
     def handle(req: Request) -> Response:

@@ -117,7 +117,7 @@ def _handler(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
             faults = server.faults
             if faults.latency:
                 time.sleep(faults.latency)
-            is_api = not req.path.startswith("/media/")
+            is_api = not req.path.startswith(("/media/", "/uploads/"))
             if is_api and faults.take("reset"):
                 self.close_connection = True
                 self.connection.shutdown(2)

@@ -30,6 +30,12 @@ class Task:
     future: Future[list[Path]] | None = None
     cost: float = 0.0
     endpoint: str = ""
+    include_cost: bool = True  # Runware: results carry ``cost`` only when the task asked (includeCost)
+
+    def progress(self) -> int:
+        """0–99 while processing, by elapsed time (the real services report something similar)."""
+        span = max(1e-6, self.ready_at - self.created)
+        return max(0, min(99, int(100 * (time.time() - self.created) / span)))
 
     def status(self) -> str:
         if self.fail and time.time() >= self.ready_at:

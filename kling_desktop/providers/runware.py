@@ -1,13 +1,18 @@
-"""Runware: one REST endpoint taking task arrays; videos run async and are polled with getResponse."""
+"""Runware: one REST endpoint taking task arrays; videos run async and are polled with getResponse.
+
+    provider = RunwareProvider(base_url, key=lambda: credentials.get("runware"), client=shared_client,
+                               cache_dir=str(paths.cache / "uploads"))
+    await provider.submit(ctx)           # uploads inputs (once per content), then videoInference/imageInference
+    result = await provider.poll(ctx, None)   # getResponse → PollResult
+
+Every POST goes to ``<base>/v1`` with ``Authorization: Bearer <key>``; the key is read from the callable for
+each request and never appears in a log line or an exception. The task id is ``ctx.task_id`` (stored by the
+journal before the request leaves), so retries and re-submits after a crash carry the same ``taskUUID``.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import json
-import mimetypes
-import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -27,38 +32,11 @@ from kling_desktop.providers.base import (
     SubmitResult,
 )
 from kling_desktop.providers.retry import TransportFailed, send_with_retry
-from kling_desktop.providers.runware_errors import error_items, to_provider_error
+from kling_desktop.providers.runware_errors import error_items, is_account_error, to_provider_error
 from kling_desktop.providers.runware_payload import build_task, media_inputs
+from kling_desktop.providers.runware_uploads import UploadCache, data_uri, file_digest
 
 KeySource = Callable[[], Secret | None]
-
-
-class UploadCache:
-    """Content hash → Runware UUID, in a small JSON file: an input is uploaded once per base URL."""
-
-    def __init__(self, folder: Path, base_url: str) -> None:
-        self.folder = folder
-        self.path = folder / f"runware-{hashlib.sha1(base_url.encode()).hexdigest()[:10]}.json"
-        self._entries: dict[str, str] | None = None  # read lazily, on a worker thread (see RunwareProvider)
-
-    def _load(self) -> dict[str, str]:
-        if self._entries is None:
-            try:
-                self._entries = dict(json.loads(self.path.read_text()))
-            except (OSError, ValueError):
-                self._entries = {}
-        return self._entries
-
-    def get(self, digest: str) -> str | None:
-        return self._load().get(digest)
-
-    def put(self, digest: str, remote: str) -> None:
-        entries = self._load()
-        entries[digest] = remote
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(entries))
-        os.replace(tmp, self.path)
 
 
 class RunwareProvider:
@@ -66,12 +44,15 @@ class RunwareProvider:
     label = "Runware"
     max_concurrency = 4
 
-    def __init__(self, base_url: str, key: KeySource, client: httpx.AsyncClient, cache_dir: str) -> None:
+    def __init__(self, base_url: str, key: KeySource, client: httpx.AsyncClient | None, cache_dir: str) -> None:
+        """``client``: the app's shared client (not closed here); None: this provider owns one."""
         self.endpoint = base_url.rstrip("/") + "/v1"
         self._key = key
-        self.client = client
+        self._owns_client = client is None
+        self.client = client or httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=10.0))
         self.uploads = UploadCache(Path(cache_dir), base_url)
         self._upload_lock = asyncio.Lock()
+        self.upload_count = 0  # uploads actually sent by this instance
 
     def unsupported_reason(self, spec: ModelSpec) -> str | None:
         return None  # Runware serves every model of the seed specification
@@ -92,28 +73,31 @@ class RunwareProvider:
             resp = await send_with_retry(self.client, "POST", self.endpoint, headers=self._headers(), json=tasks)
         except TransportFailed as exc:
             raise ProviderError(f"Runware could not be reached: {exc} The job is saved; it resumes when you retry "
-                                "or restart.", code="transport", retryable=True) from None
+                                "or restart.", code="transport", retryable=True, retry_after=exc.retry_after) from None
         try:
             body = resp.json()
         except ValueError:
             raise ProviderError(f"Runware sent a reply that is not JSON (HTTP {resp.status_code}). The app will "
                                 "ask again.", code="malformed", retryable=True) from None
+        if isinstance(body, list):  # a bare error list (tolerated, as the official SDK does)
+            body = {"errors": body}
         if not isinstance(body, dict):
-            raise ProviderError("Runware sent an unexpected reply.", code="malformed", retryable=True)
+            raise ProviderError("Runware sent an unexpected reply. The app will ask again.", code="malformed",
+                                retryable=True)
         if resp.status_code >= 400 and not error_items(body):
             raise to_provider_error({"code": f"http{resp.status_code}", "message": f"HTTP {resp.status_code}"},
                                     resp.status_code)
         return body, resp.status_code
 
     # ---- uploads ----------------------------------------------------------------------------------------
-    async def _upload(self, path: str, kind: str) -> str:
-        data = await asyncio.to_thread(Path(path).read_bytes)
-        digest = hashlib.sha256(data).hexdigest()
+    async def _upload(self, path: str, kind: str) -> tuple[str, bool]:
+        """The remote id of a local input, uploading it unless the same content was uploaded before.
+        Returns (remote id, came from the cache)."""
+        digest = await asyncio.to_thread(file_digest, path)
         async with self._upload_lock:
             if cached := await asyncio.to_thread(self.uploads.get, digest):
-                return cached
-            mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
-            uri = f"data:{mime};base64,{base64.b64encode(data).decode()}"
+                return cached, True
+            uri = await asyncio.to_thread(data_uri, path)
             task_uuid = str(uuid.uuid4())
             task = ({"taskType": "imageUpload", "taskUUID": task_uuid, "image": uri} if kind == "image" else
                     {"taskType": "mediaStorage", "taskUUID": task_uuid, "operation": "upload", "media": uri})
@@ -123,13 +107,34 @@ class RunwareProvider:
             item = _first_item(body, task_uuid)
             remote = item.get("imageUUID") or item.get("mediaUUID")
             if not remote:
-                raise ProviderError("Runware accepted an upload but returned no id.", code="upload", retryable=True)
+                raise ProviderError("Runware accepted an upload but returned no id. The app will try again.",
+                                    code="upload", retryable=True)
+            self.upload_count += 1
             await asyncio.to_thread(self.uploads.put, digest, str(remote))
-            return str(remote)
+            return str(remote), False
+
+    async def _upload_all(self, request: GenerationRequest) -> tuple[dict[str, str], set[str]]:
+        uploaded: dict[str, str] = {}
+        cached: set[str] = set()
+        for path, kind in media_inputs(request):
+            if path not in uploaded:
+                uploaded[path], from_cache = await self._upload(path, kind)
+                if from_cache:
+                    cached.add(uploaded[path])
+        return uploaded, cached
 
     # ---- the provider interface -------------------------------------------------------------------------
     async def submit(self, ctx: JobContext) -> SubmitResult:
-        uploaded = {path: await self._upload(path, kind) for path, kind in media_inputs(ctx.request)}
+        uploaded, cached = await self._upload_all(ctx.request)
+        try:
+            return await self._submit_task(ctx, uploaded, stale_check=bool(cached))
+        except _InputsRefused:
+            # An input uploaded long ago may be gone at Runware: forget it, upload again, send once more.
+            await asyncio.to_thread(self.uploads.forget, cached)
+            uploaded, _ = await self._upload_all(ctx.request)
+            return await self._submit_task(ctx, uploaded, stale_check=False)
+
+    async def _submit_task(self, ctx: JobContext, uploaded: dict[str, str], *, stale_check: bool) -> SubmitResult:
         task = build_task(ctx.request, ctx.spec, ctx.task_id, uploaded)
         body, status = await self._post([task])
         errs = [e for e in error_items(body) if e.get("taskUUID") in (None, ctx.task_id)]
@@ -137,6 +142,9 @@ class RunwareProvider:
             error = to_provider_error(errs[0], status)
             if error.code == "conflictTaskUUID":  # a retry of a request that did arrive: it is running
                 return SubmitResult(remote_id=ctx.task_id)
+            param = str(errs[0].get("parameter") or "")
+            if stale_check and not error.retryable and param.startswith(("inputs", "frameImages", "reference")):
+                raise _InputsRefused(error.message, code=error.code)
             raise error
         return SubmitResult(remote_id=ctx.task_id)
 
@@ -144,12 +152,12 @@ class RunwareProvider:
         body, status = await self._post([{"taskType": "getResponse", "taskUUID": ctx.task_id}])
         errs = [e for e in error_items(body) if e.get("taskUUID") in (None, ctx.task_id)]
         if errs:
-            error = to_provider_error(errs[0], status)
-            if error.never_received or error.retryable and error.code == "malformed":
-                raise error
+            error = to_provider_error(errs[0], status, polling=True)
+            if error.never_received or is_account_error(error):
+                raise error  # not a verdict on the task: unknown (send it again) or an account problem
             return PollResult(RemoteStatus.FAILED, error=error)
         items = [i for i in _items(body) if i.get("taskUUID") in (None, ctx.task_id)]
-        done = [i for i in items if i.get("status") == "success"]
+        done = _unique([i for i in items if i.get("status") == "success"])
         wanted = ctx.request.number_results if ctx.spec.kind is Kind.IMAGE else 1
         if done and len(done) >= min(wanted, len(items) or 1):
             outputs = tuple(_output(i, ctx.spec) for i in done)
@@ -159,13 +167,31 @@ class RunwareProvider:
         return PollResult(RemoteStatus.PROCESSING, progress=progress / 100 if progress is not None else None)
 
     async def aclose(self) -> None:
-        return None
+        if self._owns_client:
+            await self.client.aclose()
 
 
 def _items(body: dict[str, Any]) -> list[dict[str, Any]]:
     data = body.get("data")
     items = data if isinstance(data, list) else [data] if isinstance(data, dict) else []
     return [i for i in items if isinstance(i, dict)]
+
+
+class _InputsRefused(ProviderError):
+    """The service refused an input this client took from its upload cache."""
+
+
+def _unique(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every poll is cumulative: one item per result, deduplicated by its UUID (or URL)."""
+    seen: set[str] = set()
+    out = []
+    for i in items:
+        key = str(i.get("videoUUID") or i.get("imageUUID") or i.get("mediaUUID") or i.get("videoURL")
+                  or i.get("imageURL") or id(i))
+        if key not in seen:
+            seen.add(key)
+            out.append(i)
+    return out
 
 
 def _first_item(body: dict[str, Any], task_uuid: str) -> dict[str, Any]:

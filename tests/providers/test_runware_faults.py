@@ -48,6 +48,7 @@ def test_transient_faults_end_done_with_one_submission(spec, monkeypatch) -> Non
 
 FAILS = [
     ("fail=1", "did not respond within the timeout window"),
+    ("fail=1,item_errors", "did not respond within the timeout window"),
     ("badkey", "Runware rejected the API key. Open Settings"),
     ("expired", "no longer available at the provider"),
 ]
@@ -91,6 +92,10 @@ def test_fault_spec_parsing() -> None:
     assert f.latency == 0.5 and f.badkey and f.expired
     assert f.counts == {"429": 2, "5xx": 3, "reset": 1, "truncate": 1, "malformed": 1, "fail": 1, "1303": 2}
     assert f.take("429") and f.take("429") and not f.take("429")
+    assert f.expired_after == 0 and f.is_expired(0.0) and not Faults.parse("").expired
+    later = Faults.parse("expired=5,item_errors")
+    assert later.item_errors and not later.is_expired(4.9) and later.is_expired(5.0)
+    assert not Faults.parse("expired=false").expired and not Faults.parse("badkey=0").badkey
     with pytest.raises(ValueError, match="unknown fault 'gremlins'"):
         Faults.parse("gremlins=1")
 
