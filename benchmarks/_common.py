@@ -7,7 +7,11 @@ import os
 import resource
 import statistics
 import sys
+from pathlib import Path
 from typing import Any
+
+# The emulator (kling_emulator/) lives at the repository root, beside the package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def rss_mb() -> float:
@@ -15,7 +19,9 @@ def rss_mb() -> float:
 
 
 def emit(name: str, **fields: Any) -> None:
-    print(json.dumps({"benchmark": name, "cores": os.cpu_count(), "python": sys.version.split()[0], **fields}))
+    print(
+        json.dumps({"benchmark": name, "cores": os.cpu_count(), "python": sys.version.split()[0], **fields})
+    )
 
 
 def p99(values: list[float]) -> float:

@@ -16,8 +16,8 @@ import httpx
 sys.path.insert(0, os.path.dirname(__file__))
 from _common import emit  # noqa: E402
 
-from kling_desktop.emulator.server import EmulatorServer  # noqa: E402
 from kling_desktop.jobs import download as dl  # noqa: E402
+from kling_emulator.server import EmulatorServer  # noqa: E402
 
 SIZE_MB = 200
 
@@ -45,9 +45,13 @@ def main() -> None:
                 subprocess.run([curl, "-s", "-o", str(Path(tmp) / f"c{i}.mp4"), url], check=True)
                 runs.append(time.perf_counter() - start)
             t_curl = min(runs)
-    emit("download_throughput", size_mb=SIZE_MB, app_mb_s=round(SIZE_MB / t_ours, 1),
-         curl_mb_s=round(SIZE_MB / t_curl, 1) if t_curl else None,
-         ratio_app_to_curl=round(t_curl / t_ours, 2) if t_curl else None)
+    emit(
+        "download_throughput",
+        size_mb=SIZE_MB,
+        app_mb_s=round(SIZE_MB / t_ours, 1),
+        curl_mb_s=round(SIZE_MB / t_curl, 1) if t_curl else None,
+        ratio_app_to_curl=round(t_curl / t_ours, 2) if t_curl else None,
+    )
 
 
 if __name__ == "__main__":

@@ -26,10 +26,10 @@ def main() -> None:
     from kling_desktop.core.paths import AppPaths
     from kling_desktop.core.request import GenerationRequest
     from kling_desktop.core.settings import Settings
-    from kling_desktop.emulator.server import RUNWARE_TEST_KEY, EmulatorServer
     from kling_desktop.jobs import download as dl
     from kling_desktop.services import build_services
     from kling_desktop.ui.main_window import MainWindow
+    from kling_emulator.server import RUNWARE_TEST_KEY, EmulatorServer
 
     dl.verify = lambda path, kind: None  # the big blobs are random bytes, not videos
     app = QApplication(sys.argv)
@@ -54,8 +54,10 @@ def main() -> None:
             req = GenerationRequest(model="klingai:1@1", prompt="A boat", width=1280, height=720, duration=5)
             jobs = [await services.runner.submit(req, "runware") for _ in range(JOBS)]
             async with httpx.AsyncClient() as client:
-                downloads = [dl.download(client, f"{emu.base_url}/media/blob{i}.mp4", paths.cache / f"b{i}.mp4")
-                             for i in range(DOWNLOADS)]
+                downloads = [
+                    dl.download(client, f"{emu.base_url}/media/blob{i}.mp4", paths.cache / f"b{i}.mp4")
+                    for i in range(DOWNLOADS)
+                ]
                 await asyncio.gather(*downloads)
             for j in jobs:
                 await services.runner.wait(j.id)
@@ -66,8 +68,16 @@ def main() -> None:
             loop.run_until_complete(scenario())
     gaps = [(b - a) * 1000 for a, b in zip(ticks, ticks[1:], strict=False)]
     stalls = [max(0.0, g - 10) for g in gaps]
-    emit("event_loop_stall", unit="ms beyond a 10 ms timer", jobs=JOBS, downloads=DOWNLOADS,
-         download_mb_each=DOWNLOAD_MB, samples=len(gaps), worst=round(max(stalls), 1), p99=round(p99(stalls), 1))
+    emit(
+        "event_loop_stall",
+        unit="ms beyond a 10 ms timer",
+        jobs=JOBS,
+        downloads=DOWNLOADS,
+        download_mb_each=DOWNLOAD_MB,
+        samples=len(gaps),
+        worst=round(max(stalls), 1),
+        p99=round(p99(stalls), 1),
+    )
 
 
 if __name__ == "__main__":

@@ -43,10 +43,23 @@ def main() -> None:
         for i in range(N):
             link = store.media_dir / f"row{i:05}.mp4"  # a distinct path per row, pointing at a real file
             link.symlink_to(files[i % distinct])
-            store.add(Clip(id=f"c{i:05}", path=str(link), title=f"Clip {i} of a walk by the sea",
-                           prompt=f"shot {i} of the harbour at dusk", model="klingai:1@1", model_name="KlingAI 1.0",
-                           provider="local", created_at=f"2026-01-{1 + i % 28:02}T{i % 24:02}:00:00",
-                           duration=2.0, width=640, height=360, is_draft=True), sidecar=False)
+            store.add(
+                Clip(
+                    id=f"c{i:05}",
+                    path=str(link),
+                    title=f"Clip {i} of a walk by the sea",
+                    prompt=f"shot {i} of the harbour at dusk",
+                    model="klingai:1@1",
+                    model_name="KlingAI 1.0",
+                    provider="local",
+                    created_at=f"2026-01-{1 + i % 28:02}T{i % 24:02}:00:00",
+                    duration=2.0,
+                    width=640,
+                    height=360,
+                    is_draft=True,
+                ),
+                sidecar=False,
+            )
         conn.execute("COMMIT")
         insert_s = time.perf_counter() - start
         for f in files:  # warm the disk cache of thumbnails
@@ -60,8 +73,11 @@ def main() -> None:
             app.processEvents()
             model = ws.model
             rows = [model.index(r) for r in range(min(model.rowCount(), 40))]
-            if rows and all(model.pixmaps.get(model.clips[i.row()].id) for i in rows if ws.view.visualRect(i)
-                            .intersects(ws.view.viewport().rect())):
+            if rows and all(
+                model.pixmaps.get(model.clips[i.row()].id)
+                for i in rows
+                if ws.view.visualRect(i).intersects(ws.view.viewport().rect())
+            ):
                 visible = sum(1 for i in rows if ws.view.visualRect(i).intersects(ws.view.viewport().rect()))
                 if visible:
                     break
@@ -72,9 +88,16 @@ def main() -> None:
         search_start = time.perf_counter()
         count = store.count(ClipFilter(text="harbour dusk"))
         search_ms = (time.perf_counter() - search_start) * 1000
-    emit("gallery_10k", clips=N, insert_seconds=round(insert_s, 2), first_screen_seconds=round(first_screen, 3),
-         tiles_on_first_screen=visible, fts_search_ms=round(search_ms, 1), search_hits=count,
-         rss_mb=round(rss_mb(), 1))
+    emit(
+        "gallery_10k",
+        clips=N,
+        insert_seconds=round(insert_s, 2),
+        first_screen_seconds=round(first_screen, 3),
+        tiles_on_first_screen=visible,
+        fts_search_ms=round(search_ms, 1),
+        search_hits=count,
+        rss_mb=round(rss_mb(), 1),
+    )
 
 
 if __name__ == "__main__":

@@ -19,8 +19,8 @@ def main(jobs: int = 12) -> None:
         os.environ["KLING_DESKTOP_HOME"] = home
         from kling_desktop.core.request import GenerationRequest
         from kling_desktop.core.settings import Settings
-        from kling_desktop.emulator.server import RUNWARE_TEST_KEY, EmulatorServer
         from kling_desktop.services import build_services
+        from kling_emulator.server import RUNWARE_TEST_KEY, EmulatorServer
 
         with EmulatorServer(delay=0.0, max_side=160) as emu:
             os.environ["KLING_DESKTOP_RUNWARE_URL"] = emu.base_url
@@ -48,16 +48,25 @@ def main(jobs: int = 12) -> None:
                         task = emu.state.find(j.task_id)
                         assert task is not None and task.future is not None
                         ready = max(task.ready_at, task.future.result()[0].stat().st_mtime)
-                        noticed = next(datetime.fromisoformat(at).timestamp()
-                                       for at, state, _ in s.journal.history(j.id) if state == "downloading")
+                        noticed = next(
+                            datetime.fromisoformat(at).timestamp()
+                            for at, state, _ in s.journal.history(j.id)
+                            if state == "downloading"
+                        )
                         delays.append(noticed - ready)
                     return delays
                 finally:
                     await s.aclose()
 
             delays = asyncio.run(run())
-    emit("ready_to_noticed", unit="seconds", jobs=jobs, median=round(statistics.median(delays), 2),
-         p90=round(sorted(delays)[int(len(delays) * 0.9) - 1], 2), max=round(max(delays), 2))
+    emit(
+        "ready_to_noticed",
+        unit="seconds",
+        jobs=jobs,
+        median=round(statistics.median(delays), 2),
+        p90=round(sorted(delays)[int(len(delays) * 0.9) - 1], 2),
+        max=round(max(delays), 2),
+    )
 
 
 if __name__ == "__main__":

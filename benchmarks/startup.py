@@ -36,8 +36,11 @@ def probe(kind: str) -> int:
 
     class FirstPaint(QObject):
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-            if (event.type() == QEvent.Type.Paint and isinstance(obj, QWidget)
-                    and isinstance(obj.window(), QMainWindow)):
+            if (
+                event.type() == QEvent.Type.Paint
+                and isinstance(obj, QWidget)
+                and isinstance(obj.window(), QMainWindow)
+            ):
                 print(f"{PAINTED}{time.time():.6f}", flush=True)
                 os._exit(0)  # the measurement is taken; skip the teardown
             return False
@@ -58,8 +61,9 @@ def probe(kind: str) -> int:
 def sample(kind: str, home: str) -> float:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KLING_DESKTOP_HOME": home}
     start = time.time()
-    out = subprocess.run([sys.executable, __file__, "--probe", kind], env=env, capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run(
+        [sys.executable, __file__, "--probe", kind], env=env, capture_output=True, text=True, timeout=120
+    )
     lines = [line for line in out.stdout.splitlines() if line.startswith(PAINTED)]
     if not lines:
         raise RuntimeError(f"{kind}: no paint (exit {out.returncode}): {out.stderr[-1500:]}")
@@ -70,17 +74,29 @@ def main() -> None:
     bare, app, first = [], [], []
     with tempfile.TemporaryDirectory() as root:
         home = str(Path(root) / "home")
-        sample("bare", home), sample("app", home)  # warm the page cache; creates `home` for the ordinary starts
+        (
+            sample("bare", home),
+            sample("app", home),
+        )  # warm the page cache; creates `home` for the ordinary starts
         for i in range(RUNS):  # interleaved, so a noisy neighbour hurts both sides alike
             bare.append(sample("bare", home))
             app.append(sample("app", home))
             first.append(sample("app", str(Path(root) / f"fresh-{i}")))
     med = statistics.median
-    emit("startup", unit=f"seconds from process start to first paint (median of {RUNS}, offscreen)",
-         bare_pyside6=round(med(bare), 3), app=round(med(app), 3), ratio=round(med(app) / med(bare), 2),
-         app_first_run=round(med(first), 3), ratio_first_run=round(med(first) / med(bare), 2),
-         spread={"bare": [round(min(bare), 3), round(max(bare), 3)], "app": [round(min(app), 3), round(max(app), 3)],
-                 "app_first_run": [round(min(first), 3), round(max(first), 3)]})
+    emit(
+        "startup",
+        unit=f"seconds from process start to first paint (median of {RUNS}, offscreen)",
+        bare_pyside6=round(med(bare), 3),
+        app=round(med(app), 3),
+        ratio=round(med(app) / med(bare), 2),
+        app_first_run=round(med(first), 3),
+        ratio_first_run=round(med(first) / med(bare), 2),
+        spread={
+            "bare": [round(min(bare), 3), round(max(bare), 3)],
+            "app": [round(min(app), 3), round(max(app), 3)],
+            "app_first_run": [round(min(first), 3), round(max(first), 3)],
+        },
+    )
 
 
 if __name__ == "__main__":

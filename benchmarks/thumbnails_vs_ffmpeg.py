@@ -33,12 +33,33 @@ def main() -> None:
         if ffmpeg:
             start = time.perf_counter()
             for i, c in enumerate(clips):
-                subprocess.run([ffmpeg, "-v", "error", "-y", "-ss", "1", "-i", str(c), "-frames:v", "1",
-                                "-vf", "scale=320:-2", str(d / f"f{i}.jpg")], check=True)
+                subprocess.run(
+                    [
+                        ffmpeg,
+                        "-v",
+                        "error",
+                        "-y",
+                        "-ss",
+                        "1",
+                        "-i",
+                        str(c),
+                        "-frames:v",
+                        "1",
+                        "-vf",
+                        "scale=320:-2",
+                        str(d / f"f{i}.jpg"),
+                    ],
+                    check=True,
+                )
             theirs = (time.perf_counter() - start) / CLIPS
-    emit("thumbnails_vs_ffmpeg", unit="seconds per clip (cold, 1280x720, 3 s)", clips=CLIPS,
-         app=round(ours, 4), ffmpeg_subprocess=round(theirs, 4) if theirs else None,
-         ratio_ffmpeg_to_app=round(theirs / ours, 2) if theirs else None)
+    emit(
+        "thumbnails_vs_ffmpeg",
+        unit="seconds per clip (cold, 1280x720, 3 s)",
+        clips=CLIPS,
+        app=round(ours, 4),
+        ffmpeg_subprocess=round(theirs, 4) if theirs else None,
+        ratio_ffmpeg_to_app=round(theirs / ours, 2) if theirs else None,
+    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,9 @@ def _setup_logging(paths: AppPaths) -> None:
     handler = logging.FileHandler(paths.logs / "kling-desktop.log", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.INFO, handlers=[handler, logging.StreamHandler()])
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines carry URLs, never keys; keep logs calm
+    logging.getLogger("httpx").setLevel(
+        logging.WARNING
+    )  # request lines carry URLs, never keys; keep logs calm
 
 
 def run_app(self_test: bool = False) -> int:

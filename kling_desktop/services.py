@@ -44,11 +44,22 @@ def build_services(paths: AppPaths | None = None, credentials: Credentials | Non
     settings = Settings.load(paths.config / "settings.json")
     library_root = Path(settings.library_folder) if settings.library_folder else paths.library
     credentials = credentials or Credentials()
-    client = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=True,
-                               headers={"User-Agent": USER_AGENT}, limits=httpx.Limits(max_connections=32))
+    client = httpx.AsyncClient(
+        timeout=httpx.Timeout(30.0, connect=10.0),
+        follow_redirects=True,
+        headers={"User-Agent": USER_AGENT},
+        limits=httpx.Limits(max_connections=32),
+    )
     providers = ProviderRegistry(settings, credentials, client, str(paths.cache / "uploads"))
     journal = Journal(paths.data / "jobs.sqlite")
     library = LibraryStore(paths.data / "library.sqlite", library_root)
-    runner = JobRunner(journal, providers, library.media_dir, paths.cache / "work", client, sink=library,
-                       concurrency=settings.concurrency)
+    runner = JobRunner(
+        journal,
+        providers,
+        library.media_dir,
+        paths.cache / "work",
+        client,
+        sink=library,
+        concurrency=settings.concurrency,
+    )
     return Services(paths, settings, credentials, client, providers, journal, library, runner)

@@ -12,8 +12,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_MEDIA_BACKEND", "ffmpeg")
 # Never let a test talk to a real keychain: the fail backend unless a test installs a fake one.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-for var in ("RUNWARE_API_KEY", "KLING_ACCESS_KEY", "KLING_SECRET_KEY",
-            "KLING_DESKTOP_RUNWARE_URL", "KLING_DESKTOP_KLING_URL"):
+for var in (
+    "RUNWARE_API_KEY",
+    "KLING_ACCESS_KEY",
+    "KLING_SECRET_KEY",
+    "KLING_DESKTOP_RUNWARE_URL",
+    "KLING_DESKTOP_KLING_URL",
+):
     os.environ.pop(var, None)
 
 ROOT = Path(__file__).resolve().parent.parent

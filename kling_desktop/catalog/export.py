@@ -25,7 +25,8 @@ def model_to_json(spec: ModelSpec) -> dict[str, Any]:
         "negative_prompt": spec.negative_prompt is not None,
         "negative_prompt_limits": (
             {"min": spec.negative_prompt.min_chars, "max": spec.negative_prompt.max_chars}
-            if spec.negative_prompt else None
+            if spec.negative_prompt
+            else None
         ),
         "cfg_scale": asdict(spec.cfg) if spec.cfg else None,
         "dimensions": [[d.width, d.height] for d in spec.dimensions],

@@ -1,6 +1,6 @@
 """Types that describe what one model accepts. Pure data: no Qt, no I/O.
 
-Every figure here comes from the seed specification (``shared/seeds/003_*.txt``);
+Every figure here comes from the seed specification (``docs/model-specification.txt``);
 ``catalog/models.py`` holds the 25 instances.
 """
 

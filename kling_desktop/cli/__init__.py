@@ -19,7 +19,6 @@ COMMAND_MODULES = (
     "kling_desktop.cli.generate",
     "kling_desktop.cli.jobs",
     "kling_desktop.cli.gallery",
-    "kling_desktop.cli.emulator",
 )
 
 
@@ -30,7 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"kling-desktop {__version__}")
-    parser.add_argument("--self-test", action="store_true", help="open the window offscreen, render and play a draft, exit")
+    parser.add_argument(
+        "--self-test", action="store_true", help="open the window offscreen, render and play a draft, exit"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:

@@ -48,8 +48,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--video", help="input video (edit, lip-sync)")
     p.add_argument("--audio", help="input audio (lip-sync, avatar)")
     p.add_argument("--image", help="input image (avatar portrait)")
-    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="provider setting, e.g. keepOriginalSound=true, shotType=customize")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="provider setting, e.g. keepOriginalSound=true, shotType=customize",
+    )
     p.add_argument("--count", type=int, default=1, help="images per job (image models)")
     p.add_argument("--no-wait", action="store_true", help="submit and return; 'jobs resume' waits later")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -78,7 +83,9 @@ def _shot(text: str) -> Shot:
     try:
         return Shot(prompt=prompt.strip(), duration=float(seconds))
     except ValueError:
-        raise CliInputError(f"--shot {text!r}: write \"PROMPT::SECONDS\", e.g. \"Wide shot of a harbour::4\".") from None
+        raise CliInputError(
+            f'--shot {text!r}: write "PROMPT::SECONDS", e.g. "Wide shot of a harbour::4".'
+        ) from None
 
 
 def build_request(args: argparse.Namespace) -> GenerationRequest:
@@ -89,14 +96,27 @@ def build_request(args: argparse.Namespace) -> GenerationRequest:
             raise CliInputError(f"--size {args.size!r}: write WIDTHxHEIGHT, e.g. 1280x720.")
         width, height = int(w), int(h)
     req = GenerationRequest(
-        model=args.model, workflow=args.workflow, prompt=args.prompt, negative_prompt=args.negative,
-        first_frame=_path(args.first), last_frame=_path(args.last), shots=tuple(_shot(s) for s in args.shot),
-        duration=args.duration, width=width, height=height, resolution=args.resolution, cfg_scale=args.cfg,
-        sound=args.sound, reference_images=tuple(p for p in map(_path, args.ref_image) if p),
+        model=args.model,
+        workflow=args.workflow,
+        prompt=args.prompt,
+        negative_prompt=args.negative,
+        first_frame=_path(args.first),
+        last_frame=_path(args.last),
+        shots=tuple(_shot(s) for s in args.shot),
+        duration=args.duration,
+        width=width,
+        height=height,
+        resolution=args.resolution,
+        cfg_scale=args.cfg,
+        sound=args.sound,
+        reference_images=tuple(p for p in map(_path, args.ref_image) if p),
         reference_videos=tuple(p for p in map(_path, args.ref_video) if p),
         reference_voices=tuple(p for p in map(_path, args.voice) if p),
-        input_video=_path(args.video), input_audio=_path(args.audio), input_image=_path(args.image),
-        settings=dict(_setting(s) for s in args.set), number_results=args.count,
+        input_video=_path(args.video),
+        input_audio=_path(args.audio),
+        input_image=_path(args.image),
+        settings=dict(_setting(s) for s in args.set),
+        number_results=args.count,
     )
     return with_form_defaults(req)
 
@@ -144,8 +164,9 @@ async def _run_job(req: GenerationRequest, args: argparse.Namespace, paths: AppP
 
     services = build_services(paths)
     try:
-        reason = services.providers.unsupported_reason(args.provider, get_model(req.model)) or \
-            services.providers.request_problem(args.provider, req)
+        reason = services.providers.unsupported_reason(
+            args.provider, get_model(req.model)
+        ) or services.providers.request_problem(args.provider, req)
         if reason:
             return _fail([f"provider: {reason}"])
         job = await services.runner.submit(req, args.provider)
@@ -154,8 +175,13 @@ async def _run_job(req: GenerationRequest, args: argparse.Namespace, paths: AppP
     finally:
         await services.aclose()
     out = {
-        "job_id": job.id, "status": job.state.value, "provider": job.provider, "model": req.model,
-        "files": [str(Path(f).resolve()) for f in job.files], "cost": job.cost, "error": job.error or None,
+        "job_id": job.id,
+        "status": job.state.value,
+        "provider": job.provider,
+        "model": req.model,
+        "files": [str(Path(f).resolve()) for f in job.files],
+        "cost": job.cost,
+        "error": job.error or None,
         "draft": args.provider == "local",
     }
     if args.json:

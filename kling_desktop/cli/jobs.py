@@ -30,10 +30,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def job_json(job: Job) -> dict[str, object]:
-    return {"job_id": job.id, "status": job.state.value, "provider": job.provider, "model": job.model,
-            "task_id": job.task_id, "remote_id": job.remote_id, "files": list(job.files), "cost": job.cost,
-            "error": job.error or None, "created_at": job.created_at, "finished_at": job.finished_at,
-            "retry_of": job.retry_of}
+    return {
+        "job_id": job.id,
+        "status": job.state.value,
+        "provider": job.provider,
+        "model": job.model,
+        "task_id": job.task_id,
+        "remote_id": job.remote_id,
+        "files": list(job.files),
+        "cost": job.cost,
+        "error": job.error or None,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+        "retry_of": job.retry_of,
+    }
 
 
 def _print(jobs: list[Job], as_json: bool) -> None:

@@ -22,7 +22,14 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for m in models:
         d = model_to_json(m)["durations"]
-        dur = ("/".join(f"{v:g}" for v in d["values"]) if d and "values" in d
-               else f"{d['min']:g}-{d['max']:g}" if d else "still" if m.kind == "image" else "input")
+        dur = (
+            "/".join(f"{v:g}" for v in d["values"])
+            if d and "values" in d
+            else f"{d['min']:g}-{d['max']:g}"
+            if d
+            else "still"
+            if m.kind == "image"
+            else "input"
+        )
         print(f"{m.air_id:34} {m.name:30} {dur:>6} s  {', '.join(m.badges)}")
     return 0

@@ -32,6 +32,21 @@ def visible_fields(spec: ModelSpec) -> set[str]:
     return fields
 
 
-ALL_FIELDS = ("prompt", "negative_prompt", "cfg_scale", "first_frame", "last_frame", "shots", "duration", "size",
-              "resolution", "reference_images", "reference_videos", "reference_voices", "input_video",
-              "input_audio", "input_image", "number_results")
+ALL_FIELDS = (
+    "prompt",
+    "negative_prompt",
+    "cfg_scale",
+    "first_frame",
+    "last_frame",
+    "shots",
+    "duration",
+    "size",
+    "resolution",
+    "reference_images",
+    "reference_videos",
+    "reference_voices",
+    "input_video",
+    "input_audio",
+    "input_image",
+    "number_results",
+)

@@ -19,7 +19,12 @@ from kling_desktop.core.rules import Problem
 
 Image.MAX_IMAGE_PIXELS = 200_000_000  # refuse decompression bombs beyond ~200 MP with a clear message
 MB = 1024 * 1024
-_MAGIC = {b"%PDF": "a PDF document", b"<svg": "an SVG drawing", b"<?xm": "an XML/SVG file", b"PK\x03\x04": "a ZIP archive"}
+_MAGIC = {
+    b"%PDF": "a PDF document",
+    b"<svg": "an SVG drawing",
+    b"<?xm": "an XML/SVG file",
+    b"PK\x03\x04": "a ZIP archive",
+}
 
 
 class ImageError(ValueError):
@@ -84,7 +89,9 @@ def inspect_image(path: str | Path) -> ImageInfo:
     except UnidentifiedImageError:
         raise ImageError(f"{p.name}: is not an image this app can read (PNG, JPEG or WEBP).") from None
     except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageError(f"{p.name}: the image is damaged and cannot be decoded ({type(exc).__name__}).") from None
+        raise ImageError(
+            f"{p.name}: the image is damaged and cannot be decoded ({type(exc).__name__})."
+        ) from None
 
 
 def _oriented_size(im: Image.Image) -> tuple[int, int]:
@@ -100,24 +107,44 @@ def check_image(info: ImageInfo, req: ImageRequirement | None, *, field_name: st
     out: list[Problem] = []
     name = info.path.name
     if req.min_side and min(info.width, info.height) < req.min_side:
-        out.append(Problem(field_name, "minimum size",
-                           f"{field_name}: {name} is {info.width}×{info.height}; this model needs width and height "
-                           f"of at least {req.min_side} px."))
-    if req.min_aspect and req.max_aspect and not req.min_aspect - 1e-9 <= info.aspect <= req.max_aspect + 1e-9:
-        out.append(Problem(field_name, "aspect ratio",
-                           f"{field_name}: {name} has an aspect ratio of {info.aspect:.2f}:1; this model accepts "
-                           f"between 1:2.5 and 2.5:1."))
+        out.append(
+            Problem(
+                field_name,
+                "minimum size",
+                f"{field_name}: {name} is {info.width}×{info.height}; this model needs width and height "
+                f"of at least {req.min_side} px.",
+            )
+        )
+    if (
+        req.min_aspect
+        and req.max_aspect
+        and not req.min_aspect - 1e-9 <= info.aspect <= req.max_aspect + 1e-9
+    ):
+        out.append(
+            Problem(
+                field_name,
+                "aspect ratio",
+                f"{field_name}: {name} has an aspect ratio of {info.aspect:.2f}:1; this model accepts "
+                f"between 1:2.5 and 2.5:1.",
+            )
+        )
     if req.max_side and max(info.width, info.height) > req.max_side:
         scaled_short = min(info.width, info.height) * req.max_side / max(info.width, info.height)
         if scaled_short < (req.min_side or 0):
-            out.append(Problem(field_name, "aspect ratio",
-                               f"{field_name}: {name} cannot be scaled to at most {req.max_side} px without its "
-                               f"short side falling below {req.min_side} px."))
+            out.append(
+                Problem(
+                    field_name,
+                    "aspect ratio",
+                    f"{field_name}: {name} cannot be scaled to at most {req.max_side} px without its "
+                    f"short side falling below {req.min_side} px.",
+                )
+            )
     return out
 
 
-def normalise_image(path: str | Path, req: ImageRequirement | None, out_dir: Path, *,
-                    max_mb: float | None = None) -> NormalisedImage:
+def normalise_image(
+    path: str | Path, req: ImageRequirement | None, out_dir: Path, *, max_mb: float | None = None
+) -> NormalisedImage:
     """A PNG/JPEG the model accepts, cached by content in ``out_dir``. Raises ImageError when impossible."""
     info = inspect_image(path)
     problems = check_image(info, req)
@@ -138,7 +165,9 @@ def normalise_image(path: str | Path, req: ImageRequirement | None, out_dir: Pat
         im = _to_rgb(im, changes)
         if req and req.max_side and max(im.size) > req.max_side:
             scale = req.max_side / max(im.size)
-            im = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.Resampling.LANCZOS)
+            im = im.resize(
+                (max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.Resampling.LANCZOS
+            )
             changes.append(f"scaled down to {im.width}×{im.height} (limit {req.max_side} px)")
         if not changes and info.format in ("PNG", "JPEG", "WEBP") and info.megabytes <= limit_mb:
             return NormalisedImage(info.path, info.width, info.height, ())
@@ -170,5 +199,7 @@ def _save_within(im: Image.Image, stem: Path, limit_mb: float, changes: list[str
     for quality in (92, 85, 75, 60):
         rgb.save(jpg, "JPEG", quality=quality)
         if jpg.stat().st_size <= limit_mb * MB:
-            return NormalisedImage(jpg, im.width, im.height, (*changes, f"re-encoded as JPEG to stay under {limit_mb:g} MB"))
+            return NormalisedImage(
+                jpg, im.width, im.height, (*changes, f"re-encoded as JPEG to stay under {limit_mb:g} MB")
+            )
     raise ImageError(f"{stem.name}: cannot be made smaller than {limit_mb:g} MB.")

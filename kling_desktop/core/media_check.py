@@ -20,28 +20,43 @@ MB = 1024 * 1024
 
 def _image_fields(req: GenerationRequest, spec: ModelSpec) -> list[tuple[str, str, ImageRequirement | None]]:
     frame_req = spec.image_requirement
-    out = [(f, p, frame_req) for f, p in (("first_frame", req.first_frame), ("last_frame", req.last_frame)) if p]
+    out = [
+        (f, p, frame_req) for f, p in (("first_frame", req.first_frame), ("last_frame", req.last_frame)) if p
+    ]
     out += [(f"reference_images[{i}]", p, frame_req) for i, p in enumerate(req.reference_images, 1)]
     if req.input_image:
         out.append(("input_image", req.input_image, spec.input_image))
     return out
 
 
-def _media_fields(req: GenerationRequest, spec: ModelSpec) -> list[tuple[str, str, MediaRequirement | None, str]]:
+def _media_fields(
+    req: GenerationRequest, spec: ModelSpec
+) -> list[tuple[str, str, MediaRequirement | None, str]]:
     out: list[tuple[str, str, MediaRequirement | None, str]] = []
     if req.input_video:
         out.append(("input_video", req.input_video, spec.input_video, "video"))
     if req.input_audio:
         out.append(("input_audio", req.input_audio, spec.input_audio, "audio"))
-    out += [(f"reference_videos[{i}]", p, spec.reference_video_requirement, "video")
-            for i, p in enumerate(req.reference_videos, 1)]
-    out += [(f"reference_voices[{i}]", p, spec.reference_voice_requirement, "audio")
-            for i, p in enumerate(req.reference_voices, 1)]
+    out += [
+        (f"reference_videos[{i}]", p, spec.reference_video_requirement, "video")
+        for i, p in enumerate(req.reference_videos, 1)
+    ]
+    out += [
+        (f"reference_voices[{i}]", p, spec.reference_voice_requirement, "audio")
+        for i, p in enumerate(req.reference_voices, 1)
+    ]
     return out
 
 
-def check_media_file(field: str, path: str, limit: MediaRequirement | None, kind: str, *,
-                     fast: bool = False, max_mb: float | None = None) -> list[Problem]:
+def check_media_file(
+    field: str,
+    path: str,
+    limit: MediaRequirement | None,
+    kind: str,
+    *,
+    fast: bool = False,
+    max_mb: float | None = None,
+) -> list[Problem]:
     name = Path(path).name
     try:
         info = probe_media(path)
@@ -60,23 +75,49 @@ def check_media_file(field: str, path: str, limit: MediaRequirement | None, kind
     seconds = info.duration or 0.0
     if lo is not None and hi is not None and not lo - 0.05 <= seconds <= hi + 0.05:
         mode = " in fast mode" if fast else ""
-        out.append(Problem(field, "duration",
-                           f"{field}: {name} is {seconds:.1f} s long; this model takes {lo:g}–{hi:g} s{mode}."))
+        out.append(
+            Problem(
+                field,
+                "duration",
+                f"{field}: {name} is {seconds:.1f} s long; this model takes {lo:g}–{hi:g} s{mode}.",
+            )
+        )
     cap_mb = min(x for x in (limit.max_mb, max_mb, 1e12) if x is not None)
     if info.size_bytes > cap_mb * MB:
-        out.append(Problem(field, "file size",
-                           f"{field}: {name} is {info.size_bytes / MB:.1f} MB; the limit is {cap_mb:g} MB."))
+        out.append(
+            Problem(
+                field,
+                "file size",
+                f"{field}: {name} is {info.size_bytes / MB:.1f} MB; the limit is {cap_mb:g} MB.",
+            )
+        )
     w, h = info.width or 0, info.height or 0
     if kind == "video" and w and h:
         if limit.min_side and min(w, h) < limit.min_side or limit.max_side and max(w, h) > limit.max_side:
-            out.append(Problem(field, "pixels", f"{field}: {name} is {w}×{h}; width and height must be "
-                                                f"{limit.min_side}–{limit.max_side} px."))
+            out.append(
+                Problem(
+                    field,
+                    "pixels",
+                    f"{field}: {name} is {w}×{h}; width and height must be "
+                    f"{limit.min_side}–{limit.max_side} px.",
+                )
+            )
         if limit.min_short_edge and min(w, h) < limit.min_short_edge:
-            out.append(Problem(field, "short edge", f"{field}: {name} is {w}×{h}; the short edge must be at "
-                                                    f"least {limit.min_short_edge} px."))
+            out.append(
+                Problem(
+                    field,
+                    "short edge",
+                    f"{field}: {name} is {w}×{h}; the short edge must be at least {limit.min_short_edge} px.",
+                )
+            )
         if limit.max_long_edge and max(w, h) > limit.max_long_edge:
-            out.append(Problem(field, "long edge", f"{field}: {name} is {w}×{h}; the long edge must be at most "
-                                                   f"{limit.max_long_edge} px."))
+            out.append(
+                Problem(
+                    field,
+                    "long edge",
+                    f"{field}: {name} is {w}×{h}; the long edge must be at most {limit.max_long_edge} px.",
+                )
+            )
     return out
 
 
@@ -91,12 +132,19 @@ def check_request_media(req: GenerationRequest) -> list[Problem]:
             continue
         out += check_image(info, image_limit, field_name=field)
         if spec.input_max_mb and info.megabytes > spec.input_max_mb:
-            out.append(Problem(field, "file size", f"{field}: {info.path.name} is {info.megabytes:.1f} MB; "
-                                                   f"{spec.name} takes files up to {spec.input_max_mb:g} MB."))
+            out.append(
+                Problem(
+                    field,
+                    "file size",
+                    f"{field}: {info.path.name} is {info.megabytes:.1f} MB; "
+                    f"{spec.name} takes files up to {spec.input_max_mb:g} MB.",
+                )
+            )
     fast = bool(req.settings.get("fast"))
     for field, path, limit, kind in _media_fields(req, spec):
-        out += check_media_file(field, path, limit, kind, fast=fast and field == "input_video",
-                                max_mb=spec.input_max_mb)
+        out += check_media_file(
+            field, path, limit, kind, fast=fast and field == "input_video", max_mb=spec.input_max_mb
+        )
     return out
 
 
@@ -111,9 +159,11 @@ def prepare_request(req: GenerationRequest, cache_dir: Path) -> GenerationReques
         return str(normalise_image(path, limit, out_dir, max_mb=spec.input_max_mb).path)
 
     frame_req = spec.image_requirement
-    return req.model_copy(update={
-        "first_frame": fix(req.first_frame, frame_req),
-        "last_frame": fix(req.last_frame, frame_req),
-        "reference_images": tuple(fix(p, frame_req) or p for p in req.reference_images),
-        "input_image": fix(req.input_image, spec.input_image),
-    })
+    return req.model_copy(
+        update={
+            "first_frame": fix(req.first_frame, frame_req),
+            "last_frame": fix(req.last_frame, frame_req),
+            "reference_images": tuple(fix(p, frame_req) or p for p in req.reference_images),
+            "input_image": fix(req.input_image, spec.input_image),
+        }
+    )

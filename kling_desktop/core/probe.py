@@ -66,7 +66,9 @@ def _open(path: Path) -> av.container.InputContainer:
     except PermissionError:
         raise MediaError(f"{path.name}: the file cannot be read (permission denied).") from None
     except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
-        raise MediaError(f"{path.name}: is not a video or audio file this app can read ({type(exc).__name__}).") from None
+        raise MediaError(
+            f"{path.name}: is not a video or audio file this app can read ({type(exc).__name__})."
+        ) from None
 
 
 def probe_media(path: str | Path) -> MediaInfo:
@@ -83,11 +85,20 @@ def probe_media(path: str | Path) -> MediaInfo:
         fps = float(v.average_rate) if v is not None and v.average_rate else None
         frames = v.frames or (round(duration * fps) if duration and fps else None) if v else None
         return MediaInfo(
-            path=p, container=c.format.name, size_bytes=p.stat().st_size, duration=duration,
-            width=v.codec_context.width if v else None, height=v.codec_context.height if v else None, fps=fps,
-            video_codec=v.codec_context.name if v else None, frames=frames, has_audio=a is not None,
-            audio_codec=a.codec_context.name if a else None, audio_duration=adur or (duration if a else None),
-            sample_rate=a.codec_context.sample_rate if a else None, metadata=dict(c.metadata),
+            path=p,
+            container=c.format.name,
+            size_bytes=p.stat().st_size,
+            duration=duration,
+            width=v.codec_context.width if v else None,
+            height=v.codec_context.height if v else None,
+            fps=fps,
+            video_codec=v.codec_context.name if v else None,
+            frames=frames,
+            has_audio=a is not None,
+            audio_codec=a.codec_context.name if a else None,
+            audio_duration=adur or (duration if a else None),
+            sample_rate=a.codec_context.sample_rate if a else None,
+            metadata=dict(c.metadata),
         )
 
 

@@ -37,44 +37,88 @@ def check_text(field: str, text: str, limit: TextLimit, *, required: bool, model
     n = len(text.strip())
     if n == 0:
         if required:
-            return [Problem(field, "required",
-                            f"{field}: {model} needs a {field.replace('_', ' ')} "
-                            f"({limit.min_chars}–{limit.max_chars} characters).")]
+            return [
+                Problem(
+                    field,
+                    "required",
+                    f"{field}: {model} needs a {field.replace('_', ' ')} "
+                    f"({limit.min_chars}–{limit.max_chars} characters).",
+                )
+            ]
         return []
     if not limit.min_chars <= n <= limit.max_chars:
-        return [Problem(field, "length",
-                        f"{field}: must be {limit.min_chars}–{limit.max_chars} characters; it has {n}.")]
+        return [
+            Problem(
+                field,
+                "length",
+                f"{field}: must be {limit.min_chars}–{limit.max_chars} characters; it has {n}.",
+            )
+        ]
     return []
 
 
-def check_shots(req: GenerationRequest, spec: ModelSpec, wf: Workflow, durations: Durations | None) -> list[Problem]:
+def check_shots(
+    req: GenerationRequest, spec: ModelSpec, wf: Workflow, durations: Durations | None
+) -> list[Problem]:
     setting = spec.setting("multiPrompt")
     if not spec.multi_prompt_max or setting is None:
         return [Problem("shots", "supported", f"shots: {spec.name} does not take multi-shot prompts.")]
     if setting.workflows and wf not in setting.workflows:
-        return [Problem("shots", "supported", f"shots: {spec.name} takes shots only in "
-                        f"{', '.join(w.label.lower() for w in setting.workflows)}, not {wf.label.lower()}.")]
+        return [
+            Problem(
+                "shots",
+                "supported",
+                f"shots: {spec.name} takes shots only in "
+                f"{', '.join(w.label.lower() for w in setting.workflows)}, not {wf.label.lower()}.",
+            )
+        ]
     if setting.forbids_reference_video and (req.reference_videos or req.input_video):
-        return [Problem("shots", "not with reference video",
-                        f"shots: {spec.name} does not take multi-shot prompts together with a reference video.")]
+        return [
+            Problem(
+                "shots",
+                "not with reference video",
+                f"shots: {spec.name} does not take multi-shot prompts together with a reference video.",
+            )
+        ]
     out: list[Problem] = []
     n = len(req.shots)
     if n > spec.multi_prompt_max:
-        out.append(Problem("shots", "maximum", f"shots: at most {spec.multi_prompt_max} shots for {spec.name}; got {n}."))
+        out.append(
+            Problem(
+                "shots", "maximum", f"shots: at most {spec.multi_prompt_max} shots for {spec.name}; got {n}."
+            )
+        )
     limit = spec.prompt or TextLimit(1, 2500)
     for i, shot in enumerate(req.shots, 1):
-        out += [Problem(f"shots[{i}].prompt", p.rule, f"shot {i} {p.message}")
-                for p in check_text("prompt", shot.prompt, limit, required=True, model=spec.name)]
+        out += [
+            Problem(f"shots[{i}].prompt", p.rule, f"shot {i} {p.message}")
+            for p in check_text("prompt", shot.prompt, limit, required=True, model=spec.name)
+        ]
         if shot.duration < 1 or not float(shot.duration).is_integer():
-            out.append(Problem(f"shots[{i}].duration", "whole seconds",
-                               f"shot {i} duration: must be a whole number of seconds, at least 1; got {shot.duration:g}."))
+            out.append(
+                Problem(
+                    f"shots[{i}].duration",
+                    "whole seconds",
+                    f"shot {i} duration: must be a whole number of seconds, at least 1; got {shot.duration:g}.",
+                )
+            )
     total = sum(s.duration for s in req.shots)
     if durations is not None and not durations.allows(total):
-        out.append(Problem("shots", "total duration",
-                           f"shots: the shots add up to {total:g} s; {spec.name} makes {durations.describe()}."))
+        out.append(
+            Problem(
+                "shots",
+                "total duration",
+                f"shots: the shots add up to {total:g} s; {spec.name} makes {durations.describe()}.",
+            )
+        )
     if req.duration is not None and req.duration != total:
-        out.append(Problem("duration", "equals sum of shots",
-                           f"duration: {req.duration:g} s does not equal the sum of the shots ({total:g} s)."))
+        out.append(
+            Problem(
+                "duration",
+                "equals sum of shots",
+                f"duration: {req.duration:g} s does not equal the sum of the shots ({total:g} s).",
+            )
+        )
     return out
 
 
@@ -114,14 +158,24 @@ def check_settings(req: GenerationRequest, spec: ModelSpec, wf: Workflow) -> lis
             out.append(Problem("sound", "applicability", f"sound: {why}."))
     for name, value in req.settings.items():
         if name in DEDICATED_SETTINGS:
-            out.append(Problem(f"settings.{name}", "dedicated field",
-                               f"settings.{name}: use the '{DEDICATED_SETTINGS[name]}' field instead."))
+            out.append(
+                Problem(
+                    f"settings.{name}",
+                    "dedicated field",
+                    f"settings.{name}: use the '{DEDICATED_SETTINGS[name]}' field instead.",
+                )
+            )
             continue
         setting = spec.setting(name)
         if setting is None:
             allowed = ", ".join(sorted(known - set(DEDICATED_SETTINGS))) or "none"
-            out.append(Problem(f"settings.{name}", "supported",
-                               f"settings.{name}: not a setting of {spec.name}; allowed: {allowed}."))
+            out.append(
+                Problem(
+                    f"settings.{name}",
+                    "supported",
+                    f"settings.{name}: not a setting of {spec.name}; allowed: {allowed}.",
+                )
+            )
             continue
         if (bad := _check_value(setting, value)) is not None:
             out.append(Problem(f"settings.{name}", "allowed values", f"settings.{name}: {bad}."))

@@ -15,7 +15,11 @@ import keyring.errors
 from keyring.backends import fail
 
 SERVICE = "kling-desktop"
-ENV_NAMES = {"runware": "RUNWARE_API_KEY", "kling_access": "KLING_ACCESS_KEY", "kling_secret": "KLING_SECRET_KEY"}
+ENV_NAMES = {
+    "runware": "RUNWARE_API_KEY",
+    "kling_access": "KLING_ACCESS_KEY",
+    "kling_secret": "KLING_SECRET_KEY",
+}
 log = logging.getLogger(__name__)
 
 
@@ -61,9 +65,12 @@ class Credentials:
         if self.keyring_available():
             name = type(keyring.get_keyring()).__name__
             return KeyStatus(True, f"Keys are stored in your system keyring ({name}).")
-        return KeyStatus(False, "No system keyring is available on this computer. Keys you enter are kept for this "
-                                "session only; to keep them, set RUNWARE_API_KEY, or KLING_ACCESS_KEY and "
-                                "KLING_SECRET_KEY, in the environment.")
+        return KeyStatus(
+            False,
+            "No system keyring is available on this computer. Keys you enter are kept for this "
+            "session only; to keep them, set RUNWARE_API_KEY, or KLING_ACCESS_KEY and "
+            "KLING_SECRET_KEY, in the environment.",
+        )
 
     def get(self, name: str) -> Secret | None:
         if name in self._session:

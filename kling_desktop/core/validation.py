@@ -60,8 +60,13 @@ def problems_for(req: GenerationRequest) -> list[Problem]:
         return [Problem("model", "known model", exc.message)]
     if req.workflow and req.workflow not in {w.value for w in spec.workflows}:
         allowed = ", ".join(w.value for w in spec.workflows)
-        return [Problem("workflow", "supported workflow",
-                        f"workflow: {spec.name} does not do {req.workflow!r}; it does {allowed}.")]
+        return [
+            Problem(
+                "workflow",
+                "supported workflow",
+                f"workflow: {spec.name} does not do {req.workflow!r}; it does {allowed}.",
+            )
+        ]
     wf = choose_workflow(req, spec)
     out: list[Problem] = []
     out += _check_prompts(req, spec, wf)
@@ -74,13 +79,23 @@ def problems_for(req: GenerationRequest) -> list[Problem]:
     if spec.cfg is None and req.cfg_scale is not None:
         out.append(Problem("cfg_scale", "supported", f"cfg_scale: {spec.name} has no CFG scale setting."))
     elif spec.cfg and req.cfg_scale is not None and not spec.cfg.min <= req.cfg_scale <= spec.cfg.max:
-        out.append(Problem("cfg_scale", "range",
-                           f"cfg_scale: must be between {spec.cfg.min:g} and {spec.cfg.max:g} "
-                           f"(default {spec.cfg.default:g}); got {req.cfg_scale:g}."))
+        out.append(
+            Problem(
+                "cfg_scale",
+                "range",
+                f"cfg_scale: must be between {spec.cfg.min:g} and {spec.cfg.max:g} "
+                f"(default {spec.cfg.default:g}); got {req.cfg_scale:g}.",
+            )
+        )
     if not 1 <= req.number_results <= (4 if spec.kind is Kind.IMAGE else 1):
-        out.append(Problem("number_results", "range",
-                           f"number_results: {spec.name} makes 1{'–4 images' if spec.kind is Kind.IMAGE else ' video'} "
-                           f"per job; got {req.number_results}."))
+        out.append(
+            Problem(
+                "number_results",
+                "range",
+                f"number_results: {spec.name} makes 1{'–4 images' if spec.kind is Kind.IMAGE else ' video'} "
+                f"per job; got {req.number_results}.",
+            )
+        )
     return out
 
 
@@ -143,22 +158,35 @@ def _check_prompts(req: GenerationRequest, spec: ModelSpec, wf: Workflow) -> lis
     out: list[Problem] = []
     if spec.prompt is None:
         if req.prompt.strip():
-            out.append(Problem("prompt", "supported", f"prompt: {spec.name} takes no text prompt; leave it empty."))
+            out.append(
+                Problem("prompt", "supported", f"prompt: {spec.name} takes no text prompt; leave it empty.")
+            )
     else:
         required = wf in spec.prompt_required and not req.shots
         out += check_text("prompt", req.prompt, spec.prompt, required=required, model=spec.name)
     if spec.negative_prompt is None:
         if req.negative_prompt.strip():
-            out.append(Problem("negative_prompt", "supported",
-                               f"negative_prompt: {spec.name} does not accept a negative prompt."))
+            out.append(
+                Problem(
+                    "negative_prompt",
+                    "supported",
+                    f"negative_prompt: {spec.name} does not accept a negative prompt.",
+                )
+            )
     else:
-        out += check_text("negative_prompt", req.negative_prompt, spec.negative_prompt, required=False,
-                          model=spec.name)
+        out += check_text(
+            "negative_prompt", req.negative_prompt, spec.negative_prompt, required=False, model=spec.name
+        )
     tags = {int(n) for n in VOICE_TAG.findall(req.prompt + " ".join(s.prompt for s in req.shots))}
     if tags and max(tags) > len(req.reference_voices):
-        out.append(Problem("prompt", "voice tags",
-                           f"prompt: uses <<<voice_{max(tags)}>>> but only {len(req.reference_voices)} reference "
-                           f"voice(s) are attached; <<<voice_N>>> needs N reference voices."))
+        out.append(
+            Problem(
+                "prompt",
+                "voice tags",
+                f"prompt: uses <<<voice_{max(tags)}>>> but only {len(req.reference_voices)} reference "
+                f"voice(s) are attached; <<<voice_N>>> needs N reference voices.",
+            )
+        )
     return out
 
 
@@ -166,18 +194,36 @@ def _check_frames(req: GenerationRequest, spec: ModelSpec, wf: Workflow) -> list
     allowed = spec.frame_images.get(wf, ())
     out: list[Problem] = []
     if wf is W.IMAGE_TO_VIDEO and not req.first_frame:
-        out.append(Problem("first_frame", "required", f"first_frame: {spec.name} image-to-video needs a first frame."))
+        out.append(
+            Problem(
+                "first_frame", "required", f"first_frame: {spec.name} image-to-video needs a first frame."
+            )
+        )
     if req.first_frame and "first" not in allowed:
         where = ", ".join(w.label.lower() for w in spec.frame_images) or "no workflow"
-        out.append(Problem("first_frame", "supported",
-                           f"first_frame: {spec.name} takes frame images only in {where}, not in {wf.label.lower()}."))
+        out.append(
+            Problem(
+                "first_frame",
+                "supported",
+                f"first_frame: {spec.name} takes frame images only in {where}, not in {wf.label.lower()}.",
+            )
+        )
     if req.last_frame:
         if "last" not in allowed:
-            out.append(Problem("last_frame", "supported",
-                               f"last_frame: {spec.name} supports a first frame only; allowed frames: "
-                               f"{', '.join(allowed) or 'none'}."))
+            out.append(
+                Problem(
+                    "last_frame",
+                    "supported",
+                    f"last_frame: {spec.name} supports a first frame only; allowed frames: "
+                    f"{', '.join(allowed) or 'none'}.",
+                )
+            )
         elif not req.first_frame:
-            out.append(Problem("last_frame", "needs first frame", "last_frame: a last frame needs a first frame too."))
+            out.append(
+                Problem(
+                    "last_frame", "needs first frame", "last_frame: a last frame needs a first frame too."
+                )
+            )
     return out
 
 
@@ -191,30 +237,63 @@ def _check_size(req: GenerationRequest, spec: ModelSpec, wf: Workflow) -> list[P
         source = "the input video" if mode is DimensionMode.MATCH_INPUT else "the first frame / input image"
         out = []
         if given:
-            out.append(Problem("size", "not settable",
-                               f"size: {spec.name} {wf.label.lower()} takes its size from {source}; "
-                               f"do not set width/height."))
+            out.append(
+                Problem(
+                    "size",
+                    "not settable",
+                    f"size: {spec.name} {wf.label.lower()} takes its size from {source}; "
+                    f"do not set width/height.",
+                )
+            )
         if req.resolution:
-            out.append(Problem("resolution", "supported", f"resolution: {spec.name} takes no resolution setting."))
+            out.append(
+                Problem("resolution", "supported", f"resolution: {spec.name} takes no resolution setting.")
+            )
         return out
     out = []
     if given and spec.find_dimension(req.width or 0, req.height or 0) is None:
-        out.append(Problem("size", "listed sizes",
-                           f"size: {req.width}×{req.height} is not a size {spec.name} makes; allowed: {sizes}."))
+        out.append(
+            Problem(
+                "size",
+                "listed sizes",
+                f"size: {req.width}×{req.height} is not a size {spec.name} makes; allowed: {sizes}.",
+            )
+        )
     if req.resolution and mode is not DimensionMode.OPTIONAL_OR_RESOLUTION:
-        out.append(Problem("resolution", "supported", f"resolution: {spec.name} takes width/height, not a resolution."))
+        out.append(
+            Problem(
+                "resolution", "supported", f"resolution: {spec.name} takes width/height, not a resolution."
+            )
+        )
     elif req.resolution and req.resolution not in spec.resolutions:
-        out.append(Problem("resolution", "allowed values",
-                           f"resolution: must be one of {', '.join(spec.resolutions)}; got {req.resolution!r}."))
+        out.append(
+            Problem(
+                "resolution",
+                "allowed values",
+                f"resolution: must be one of {', '.join(spec.resolutions)}; got {req.resolution!r}.",
+            )
+        )
     elif req.resolution and given:
-        out.append(Problem("resolution", "either size or resolution",
-                           "resolution: give either width/height or a resolution, not both."))
+        out.append(
+            Problem(
+                "resolution",
+                "either size or resolution",
+                "resolution: give either width/height or a resolution, not both.",
+            )
+        )
     if mode is DimensionMode.REQUIRED and not given:
-        out.append(Problem("size", "required",
-                           f"size: {spec.name} {wf.label.lower()} needs an explicit size; allowed: {sizes}."))
+        out.append(
+            Problem(
+                "size",
+                "required",
+                f"size: {spec.name} {wf.label.lower()} needs an explicit size; allowed: {sizes}.",
+            )
+        )
     if mode is DimensionMode.OPTIONAL_OR_RESOLUTION and not given and not req.resolution:
         if wf is W.TEXT_TO_IMAGE:
-            out.append(Problem("size", "required", f"size: text-to-image needs an explicit size; allowed: {sizes}."))
+            out.append(
+                Problem("size", "required", f"size: text-to-image needs an explicit size; allowed: {sizes}.")
+            )
     return out
 
 
@@ -226,11 +305,20 @@ def _check_duration(req: GenerationRequest, spec: ModelSpec, wf: Workflow) -> li
         return []
     if durations is None:
         follows = "input audio" if wf is W.AVATAR else "input video"
-        what = "an image model" if spec.kind is Kind.IMAGE else f"{wf.label.lower()}: the length follows the {follows}"
+        what = (
+            "an image model"
+            if spec.kind is Kind.IMAGE
+            else f"{wf.label.lower()}: the length follows the {follows}"
+        )
         return [Problem("duration", "not settable", f"duration: not settable for {spec.name} ({what}).")]
     if not durations.allows(req.duration):
-        return [Problem("duration", "allowed durations",
-                        f"duration: {spec.name} {wf.label.lower()} makes {durations.describe()}; got {req.duration:g}.")]
+        return [
+            Problem(
+                "duration",
+                "allowed durations",
+                f"duration: {spec.name} {wf.label.lower()} makes {durations.describe()}; got {req.duration:g}.",
+            )
+        ]
     return []
 
 
@@ -240,35 +328,76 @@ def _check_references(req: GenerationRequest, spec: ModelSpec, wf: Workflow) -> 
     vid_limit = spec.reference_videos.get(wf)
     n_img, n_vid = len(req.reference_images), len(req.reference_videos)
     if img_limit is None and n_img:
-        out.append(Problem("reference_images", "supported",
-                           f"reference_images: {spec.name} {wf.label.lower()} takes no reference images."))
+        out.append(
+            Problem(
+                "reference_images",
+                "supported",
+                f"reference_images: {spec.name} {wf.label.lower()} takes no reference images.",
+            )
+        )
     elif img_limit:
         cap = img_limit.max
         if img_limit.max_with_reference_video is not None and (n_vid or req.input_video):
             cap = img_limit.max_with_reference_video
         if n_img > cap:
-            out.append(Problem("reference_images", "maximum",
-                               f"reference_images: at most {cap} for {spec.name} {wf.label.lower()}"
-                               f"{' with a reference video' if cap != img_limit.max else ''}; got {n_img}."))
+            out.append(
+                Problem(
+                    "reference_images",
+                    "maximum",
+                    f"reference_images: at most {cap} for {spec.name} {wf.label.lower()}"
+                    f"{' with a reference video' if cap != img_limit.max else ''}; got {n_img}.",
+                )
+            )
         if n_img < img_limit.min:
-            out.append(Problem("reference_images", "minimum",
-                               f"reference_images: {spec.name} {wf.label.lower()} needs at least {img_limit.min}."))
+            out.append(
+                Problem(
+                    "reference_images",
+                    "minimum",
+                    f"reference_images: {spec.name} {wf.label.lower()} needs at least {img_limit.min}.",
+                )
+            )
     if vid_limit is None and n_vid:
-        out.append(Problem("reference_videos", "supported",
-                           f"reference_videos: {spec.name} {wf.label.lower()} takes no reference video."))
+        out.append(
+            Problem(
+                "reference_videos",
+                "supported",
+                f"reference_videos: {spec.name} {wf.label.lower()} takes no reference video.",
+            )
+        )
     elif vid_limit and not vid_limit.min <= n_vid <= vid_limit.max:
-        out.append(Problem("reference_videos", "count",
-                           f"reference_videos: {spec.name} {wf.label.lower()} takes {vid_limit.min}–{vid_limit.max}; "
-                           f"got {n_vid}."))
+        out.append(
+            Problem(
+                "reference_videos",
+                "count",
+                f"reference_videos: {spec.name} {wf.label.lower()} takes {vid_limit.min}–{vid_limit.max}; "
+                f"got {n_vid}.",
+            )
+        )
     if wf is W.REFERENCE_TO_VIDEO and not n_img and not n_vid:
-        out.append(Problem("reference_images", "required",
-                           "reference_images: reference-to-video needs at least one reference image or video."))
+        out.append(
+            Problem(
+                "reference_images",
+                "required",
+                "reference_images: reference-to-video needs at least one reference image or video.",
+            )
+        )
     if req.reference_voices:
         if not spec.reference_voices_max:
-            out.append(Problem("reference_voices", "supported", f"reference_voices: {spec.name} takes no reference voices."))
+            out.append(
+                Problem(
+                    "reference_voices",
+                    "supported",
+                    f"reference_voices: {spec.name} takes no reference voices.",
+                )
+            )
         elif len(req.reference_voices) > spec.reference_voices_max:
-            out.append(Problem("reference_voices", "maximum",
-                               f"reference_voices: at most {spec.reference_voices_max}; got {len(req.reference_voices)}."))
+            out.append(
+                Problem(
+                    "reference_voices",
+                    "maximum",
+                    f"reference_voices: at most {spec.reference_voices_max}; got {len(req.reference_voices)}.",
+                )
+            )
     return out
 
 
@@ -284,5 +413,7 @@ def _check_inputs(req: GenerationRequest, spec: ModelSpec, wf: Workflow) -> list
         if needed and not value:
             out.append(Problem(field, "required", f"{field}: {spec.name} {wf.label.lower()} needs {what}."))
         elif value and not needed:
-            out.append(Problem(field, "supported", f"{field}: {spec.name} {wf.label.lower()} takes no {what[3:]}."))
+            out.append(
+                Problem(field, "supported", f"{field}: {spec.name} {wf.label.lower()} takes no {what[3:]}.")
+            )
     return out

@@ -28,8 +28,10 @@ class DownloadError(Exception):
 def check_url(url: str) -> None:
     scheme = urlparse(url).scheme.lower()
     if scheme not in ("http", "https"):
-        raise DownloadError(f"The provider returned a result address this app will not fetch ({scheme or 'no'} "
-                            "scheme; only http and https are allowed).")
+        raise DownloadError(
+            f"The provider returned a result address this app will not fetch ({scheme or 'no'} "
+            "scheme; only http and https are allowed)."
+        )
 
 
 def verify(path: Path, kind: str) -> None:
@@ -56,15 +58,21 @@ async def download(client: httpx.AsyncClient, url: str, final: Path, kind: str =
         have = part.stat().st_size if part.exists() else 0
         headers = {"Range": f"bytes={have}-"} if have else {}
         try:
-            async with client.stream("GET", url, headers=headers, timeout=httpx.Timeout(30.0, read=60.0)) as resp:
+            async with client.stream(
+                "GET", url, headers=headers, timeout=httpx.Timeout(30.0, read=60.0)
+            ) as resp:
                 if resp.status_code in (404, 410, 403):
-                    raise DownloadError(f"The result is no longer available at the provider (HTTP {resp.status_code}"
-                                        "); its link may have expired.")
+                    raise DownloadError(
+                        f"The result is no longer available at the provider (HTTP {resp.status_code}"
+                        "); its link may have expired."
+                    )
                 if resp.status_code == 416 and have:
                     break  # we already have every byte
                 if resp.status_code in (429, 500, 502, 503, 504):
                     last_error = f"HTTP {resp.status_code}"
-                    await asyncio.sleep(parse_retry_after(resp.headers.get("retry-after")) or retry_delay(attempt))
+                    await asyncio.sleep(
+                        parse_retry_after(resp.headers.get("retry-after")) or retry_delay(attempt)
+                    )
                     continue
                 resp.raise_for_status()
                 if resp.status_code == 200 and have:
@@ -75,7 +83,9 @@ async def download(client: httpx.AsyncClient, url: str, final: Path, kind: str =
                 with part.open("ab" if have else "wb") as fh:
                     buffer = bytearray()
                     try:
-                        async for chunk in resp.aiter_bytes():  # no batching by httpx: keep every byte that arrived
+                        async for (
+                            chunk
+                        ) in resp.aiter_bytes():  # no batching by httpx: keep every byte that arrived
                             buffer += chunk
                             if len(buffer) >= WRITE_BATCH or pause_requested("mid-download"):
                                 await asyncio.to_thread(_write, fh, bytes(buffer))  # disk off the loop thread
@@ -95,8 +105,9 @@ async def download(client: httpx.AsyncClient, url: str, final: Path, kind: str =
             last_error = type(exc).__name__
             await asyncio.sleep(retry_delay(attempt, base=0.2))
     else:
-        raise DownloadError(f"The download kept failing ({last_error}). It will resume from where it stopped "
-                            "when you retry.")
+        raise DownloadError(
+            f"The download kept failing ({last_error}). It will resume from where it stopped when you retry."
+        )
     await asyncio.to_thread(verify, part, kind)
     os.replace(part, final)
     return final

@@ -59,8 +59,13 @@ class Journal:
     def add(self, job: Job, message: str = "written to the journal") -> Job:
         row = self._row(job)
         with self._conn() as c:
-            c.execute(f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
-            c.execute("INSERT INTO history VALUES (?, ?, ?, ?)", (job.id, now_iso(), job.state.value, message))
+            c.execute(
+                f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                list(row.values()),
+            )
+            c.execute(
+                "INSERT INTO history VALUES (?, ?, ?, ?)", (job.id, now_iso(), job.state.value, message)
+            )
         return job
 
     def save(self, job: Job, message: str = "") -> Job:
@@ -69,9 +74,13 @@ class Journal:
             old = c.execute("SELECT state FROM jobs WHERE id = ?", (job.id,)).fetchone()
             if old is not None and JobState(old["state"]).finished:
                 return job  # finished is final: a late write from a cancelled task changes nothing
-            c.execute(f"UPDATE jobs SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?", [*row.values(), job.id])
+            c.execute(
+                f"UPDATE jobs SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?", [*row.values(), job.id]
+            )
             if old is None or old["state"] != job.state.value or message:
-                c.execute("INSERT INTO history VALUES (?, ?, ?, ?)", (job.id, now_iso(), job.state.value, message))
+                c.execute(
+                    "INSERT INTO history VALUES (?, ?, ?, ?)", (job.id, now_iso(), job.state.value, message)
+                )
         return job
 
     def get(self, job_id: str) -> Job:
@@ -88,13 +97,16 @@ class Journal:
 
     def unfinished(self) -> list[Job]:
         with self._conn() as c:
-            rows = c.execute("SELECT * FROM jobs WHERE state NOT IN ('done', 'failed', 'cancelled') "
-                             "ORDER BY created_at").fetchall()
+            rows = c.execute(
+                "SELECT * FROM jobs WHERE state NOT IN ('done', 'failed', 'cancelled') ORDER BY created_at"
+            ).fetchall()
         return [self._job(r) for r in rows]
 
     def history(self, job_id: str) -> list[tuple[str, str, str]]:
         with self._conn() as c:
-            rows = c.execute("SELECT at, state, message FROM history WHERE job_id = ? ORDER BY rowid", (job_id,))
+            rows = c.execute(
+                "SELECT at, state, message FROM history WHERE job_id = ? ORDER BY rowid", (job_id,)
+            )
             return [(r["at"], r["state"], r["message"] or "") for r in rows.fetchall()]
 
     def integrity_check(self) -> str:

@@ -44,9 +44,16 @@ class ProviderSource(Protocol):
 
 
 class JobRunner:
-    def __init__(self, journal: Journal, providers: ProviderSource, media_dir: Path, work_dir: Path,
-                 client: httpx.AsyncClient, sink: ResultSink | None = None,
-                 concurrency: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        providers: ProviderSource,
+        media_dir: Path,
+        work_dir: Path,
+        client: httpx.AsyncClient,
+        sink: ResultSink | None = None,
+        concurrency: dict[str, int] | None = None,
+    ) -> None:
         self.journal = journal
         self.providers = providers
         self.media_dir = media_dir
@@ -82,11 +89,24 @@ class JobRunner:
         return job
 
     # ---- commands ------------------------------------------------------------------------------------
-    async def submit(self, request: GenerationRequest, provider: str, *, retry_of: str | None = None,
-                     parent_id: str | None = None) -> Job:
+    async def submit(
+        self,
+        request: GenerationRequest,
+        provider: str,
+        *,
+        retry_of: str | None = None,
+        parent_id: str | None = None,
+    ) -> Job:
         """Write the job to the journal (committed), then start it. Returns at once."""
-        job = Job(id=uuid.uuid4().hex[:12], task_id=str(uuid.uuid4()), provider=provider, model=request.model,
-                  request_json=request.model_dump_json(), retry_of=retry_of, parent_id=parent_id)
+        job = Job(
+            id=uuid.uuid4().hex[:12],
+            task_id=str(uuid.uuid4()),
+            provider=provider,
+            model=request.model,
+            request_json=request.model_dump_json(),
+            retry_of=retry_of,
+            parent_id=parent_id,
+        )
         await asyncio.to_thread(self.journal.add, job)
         self._emit(job, "queued")
         _pause_for_tests("after-journal")
@@ -144,6 +164,7 @@ class JobRunner:
     def _start(self, job: Job) -> None:
         task = asyncio.ensure_future(self._drive(job))
         self._tasks[job.id] = task
+
         def forget(_task: asyncio.Task[Job], job_id: str = job.id) -> None:
             if self._tasks.get(job_id) is _task:
                 del self._tasks[job_id]
@@ -152,7 +173,9 @@ class JobRunner:
 
     def _slot(self, provider: str) -> asyncio.Semaphore:
         if provider not in self._slots:
-            limit = self._limits.get(provider) or int(getattr(self.providers.get(provider), "max_concurrency", 1))
+            limit = self._limits.get(provider) or int(
+                getattr(self.providers.get(provider), "max_concurrency", 1)
+            )
             self._slots[provider] = asyncio.Semaphore(max(1, limit))
         return self._slots[provider]
 
@@ -164,19 +187,25 @@ class JobRunner:
                 job = await self._submit_once(job, provider, ctx)
                 job, outputs = await self._poll_until_done(job, provider, ctx)
                 if job.state is not S.DOWNLOADING:
-                    job = await self._save(job.moved(S.DOWNLOADING, outputs_json=json.dumps(outputs), progress=None))
+                    job = await self._save(
+                        job.moved(S.DOWNLOADING, outputs_json=json.dumps(outputs), progress=None)
+                    )
                 _pause_for_tests("before-download")
                 job = await self._fetch(job, outputs)
             if self.sink is not None:
                 await asyncio.to_thread(self.sink.add_job_result, job)
-            return await self._save(job.moved(S.DONE, progress=1.0), f"{len(job.files)} file(s) in the library")
+            return await self._save(
+                job.moved(S.DONE, progress=1.0), f"{len(job.files)} file(s) in the library"
+            )
         except asyncio.CancelledError:
             raise
         except (ProviderError, DownloadError) as exc:
             return await self._fail(job, getattr(exc, "message", str(exc)))
         except Exception as exc:  # keep the request: one click retries it
             log.exception("job %s failed", job.id)
-            return await self._fail(job, f"Something went wrong on this computer: {type(exc).__name__}: {exc}")
+            return await self._fail(
+                job, f"Something went wrong on this computer: {type(exc).__name__}: {exc}"
+            )
 
     async def _fail(self, job: Job, message: str) -> Job:
         current = await asyncio.to_thread(self.journal.get, job.id)
@@ -203,13 +232,17 @@ class JobRunner:
                 if not exc.retryable or attempt == MAX_SUBMIT_ATTEMPTS:
                     raise
                 await asyncio.sleep(exc.retry_after or retry_delay(attempt))
-        job = await self._save(job.moved(S.SUBMITTED, remote_id=sent.remote_id or job.remote_id,
-                                   submitted_at=now_iso(), cost=sent.cost))
+        job = await self._save(
+            job.moved(
+                S.SUBMITTED, remote_id=sent.remote_id or job.remote_id, submitted_at=now_iso(), cost=sent.cost
+            )
+        )
         _pause_for_tests("after-submit")
         return job
 
-    async def _poll_until_done(self, job: Job, provider: Provider,
-                               ctx: JobContext) -> tuple[Job, list[dict[str, object]]]:
+    async def _poll_until_done(
+        self, job: Job, provider: Provider, ctx: JobContext
+    ) -> tuple[Job, list[dict[str, object]]]:
         if job.state is S.DOWNLOADING and job.outputs:
             return job, job.outputs
         delays = poll_delays()

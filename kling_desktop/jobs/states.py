@@ -26,9 +26,14 @@ class JobState(StrEnum):
 
 FINISHED = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
 _LABELS = {
-    JobState.QUEUED: "Queued", JobState.SUBMITTING: "Sending", JobState.SUBMITTED: "Waiting",
-    JobState.RUNNING: "Rendering", JobState.DOWNLOADING: "Downloading", JobState.DONE: "Done",
-    JobState.FAILED: "Failed", JobState.CANCELLED: "Cancelled",
+    JobState.QUEUED: "Queued",
+    JobState.SUBMITTING: "Sending",
+    JobState.SUBMITTED: "Waiting",
+    JobState.RUNNING: "Rendering",
+    JobState.DOWNLOADING: "Downloading",
+    JobState.DONE: "Done",
+    JobState.FAILED: "Failed",
+    JobState.CANCELLED: "Cancelled",
 }
 
 S = JobState

@@ -38,8 +38,20 @@ def import_folder(store: LibraryStore, folder: Path) -> ImportReport:
             report.problems.append(f"{path.name}: has no video stream.")
             continue
         created = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
-        store.add(Clip(id=clip_id, path=str(path.resolve()), source="imported", title=path.stem,
-                       created_at=created, duration=info.duration, width=info.width, height=info.height,
-                       fps=info.fps, has_audio=info.has_audio, size_bytes=info.size_bytes))
+        store.add(
+            Clip(
+                id=clip_id,
+                path=str(path.resolve()),
+                source="imported",
+                title=path.stem,
+                created_at=created,
+                duration=info.duration,
+                width=info.width,
+                height=info.height,
+                fps=info.fps,
+                has_audio=info.has_audio,
+                size_bytes=info.size_bytes,
+            )
+        )
         report.added.append(str(path))
     return report

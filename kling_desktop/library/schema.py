@@ -8,14 +8,24 @@ from dataclasses import fields
 from kling_desktop.library.records import Clip
 
 COLUMNS = [f.name for f in fields(Clip)]
-_TYPES = {"cost": "REAL", "duration": "REAL", "width": "INTEGER", "height": "INTEGER", "fps": "REAL",
-          "has_audio": "INTEGER", "size_bytes": "INTEGER", "favourite": "INTEGER", "is_draft": "INTEGER"}
+_TYPES = {
+    "cost": "REAL",
+    "duration": "REAL",
+    "width": "INTEGER",
+    "height": "INTEGER",
+    "fps": "REAL",
+    "has_audio": "INTEGER",
+    "size_bytes": "INTEGER",
+    "favourite": "INTEGER",
+    "is_draft": "INTEGER",
+}
 
 MIGRATIONS: list[str] = [
     # 1: clips + full-text index kept in sync by triggers
     f"""
-    CREATE TABLE clips ({", ".join(f"{c} {_TYPES.get(c, 'TEXT')}" + (" PRIMARY KEY" if c == "id" else "")
-                                   for c in COLUMNS)});
+    CREATE TABLE clips ({
+        ", ".join(f"{c} {_TYPES.get(c, 'TEXT')}" + (" PRIMARY KEY" if c == "id" else "") for c in COLUMNS)
+    });
     CREATE UNIQUE INDEX clips_path ON clips(path);
     CREATE INDEX clips_created ON clips(created_at);
     CREATE INDEX clips_model ON clips(model);

@@ -50,6 +50,10 @@ def read_sidecar(path: Path) -> Clip | None:
     if not data.get("file") or "/" in str(data["file"]) or not media.exists():
         return None
     fields = {k: v for k, v in data.items() if k in Clip.__dataclass_fields__}
-    fields.update(path=str(media), request_json=json.dumps(data.get("request", {})),
-                  inputs_json=json.dumps(data.get("inputs", {})), timings_json=json.dumps(data.get("timings", {})))
+    fields.update(
+        path=str(media),
+        request_json=json.dumps(data.get("request", {})),
+        inputs_json=json.dumps(data.get("inputs", {})),
+        timings_json=json.dumps(data.get("timings", {})),
+    )
     return Clip(**fields)

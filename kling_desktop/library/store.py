@@ -51,8 +51,10 @@ class LibraryStore:
     def add(self, clip: Clip, *, sidecar: bool = True) -> Clip:
         row = asdict(clip)
         placeholders = ", ".join("?" * len(COLUMNS))
-        self._conn().execute(f"INSERT OR REPLACE INTO clips ({', '.join(COLUMNS)}) VALUES ({placeholders})",
-                             [row[c] for c in COLUMNS])
+        self._conn().execute(
+            f"INSERT OR REPLACE INTO clips ({', '.join(COLUMNS)}) VALUES ({placeholders})",
+            [row[c] for c in COLUMNS],
+        )
         if sidecar and clip.source == "generated":
             write_sidecar(clip)
         return clip
@@ -70,15 +72,30 @@ class LibraryStore:
         for n, path in enumerate(job.files):
             media = _media_facts(Path(path))
             clip = Clip(
-                id=job.id if n == 0 else f"{job.id}-{n}", path=str(path), kind=media.pop("kind"),
-                title=_title(request), prompt=request.prompt or " / ".join(s.prompt for s in request.shots),
-                negative_prompt=request.negative_prompt, model=request.model, model_name=model_name,
-                provider=job.provider, workflow=workflow, job_id=job.id, task_id=job.task_id,
-                remote_id=job.remote_id or "", cost=job.cost, created_at=job.finished_at or job.created_at,
-                parent_id=job.parent_id or "", is_draft=job.provider == "local",
-                request_json=job.request_json, inputs_json=json.dumps(inputs),
-                timings_json=json.dumps({"created": job.created_at, "submitted": job.submitted_at,
-                                         "finished": job.finished_at}), **media)
+                id=job.id if n == 0 else f"{job.id}-{n}",
+                path=str(path),
+                kind=media.pop("kind"),
+                title=_title(request),
+                prompt=request.prompt or " / ".join(s.prompt for s in request.shots),
+                negative_prompt=request.negative_prompt,
+                model=request.model,
+                model_name=model_name,
+                provider=job.provider,
+                workflow=workflow,
+                job_id=job.id,
+                task_id=job.task_id,
+                remote_id=job.remote_id or "",
+                cost=job.cost,
+                created_at=job.finished_at or job.created_at,
+                parent_id=job.parent_id or "",
+                is_draft=job.provider == "local",
+                request_json=job.request_json,
+                inputs_json=json.dumps(inputs),
+                timings_json=json.dumps(
+                    {"created": job.created_at, "submitted": job.submitted_at, "finished": job.finished_at}
+                ),
+                **media,
+            )
             clips.append(self.add(clip))
         return clips
 
@@ -128,11 +145,19 @@ class LibraryStore:
             args.append(int(f.drafts))
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
-    def query(self, f: ClipFilter | None = None, sort: str = "newest", offset: int = 0, limit: int = 100) -> list[Clip]:
+    def query(
+        self, f: ClipFilter | None = None, sort: str = "newest", offset: int = 0, limit: int = 100
+    ) -> list[Clip]:
         where, args = self._where(f or ClipFilter())
         order = SORTS.get(sort, SORTS["newest"])
-        rows = self._conn().execute(f"SELECT {', '.join(COLUMNS)} FROM clips{where} ORDER BY {order}, id "
-                                    "LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
+        rows = (
+            self._conn()
+            .execute(
+                f"SELECT {', '.join(COLUMNS)} FROM clips{where} ORDER BY {order}, id LIMIT ? OFFSET ?",
+                [*args, limit, offset],
+            )
+            .fetchall()
+        )
         return [_clip(r) for r in rows]
 
     def count(self, f: ClipFilter | None = None) -> int:
@@ -140,7 +165,11 @@ class LibraryStore:
         return int(self._conn().execute(f"SELECT COUNT(*) FROM clips{where}", args).fetchone()[0])
 
     def get(self, clip_id: str) -> Clip:
-        row = self._conn().execute(f"SELECT {', '.join(COLUMNS)} FROM clips WHERE id = ?", (clip_id,)).fetchone()
+        row = (
+            self._conn()
+            .execute(f"SELECT {', '.join(COLUMNS)} FROM clips WHERE id = ?", (clip_id,))
+            .fetchone()
+        )
         if row is None:
             raise KeyError(f"No clip {clip_id!r} in the library.")
         return _clip(row)
@@ -188,7 +217,10 @@ class LibraryStore:
     def rebuild(self) -> int:
         """Re-index the library from the files alone: sidecars for generated clips, probing for the rest."""
         conn = self._conn()
-        keep = {r["path"]: (r["favourite"], r["tags"]) for r in conn.execute("SELECT path, favourite, tags FROM clips")}
+        keep = {
+            r["path"]: (r["favourite"], r["tags"])
+            for r in conn.execute("SELECT path, favourite, tags FROM clips")
+        }
         conn.execute("DELETE FROM clips")
         count = 0
         for side in sorted(self.media_dir.glob("*.json")):
@@ -221,13 +253,25 @@ def _media_facts(path: Path) -> dict[str, Any]:
         from PIL import Image
 
         with Image.open(path) as im:
-            return {"kind": "image", "width": im.width, "height": im.height, "size_bytes": path.stat().st_size}
+            return {
+                "kind": "image",
+                "width": im.width,
+                "height": im.height,
+                "size_bytes": path.stat().st_size,
+            }
     try:
         info = probe_media(path)
     except MediaError:
         return {"kind": "video", "size_bytes": path.stat().st_size}
-    return {"kind": "video", "duration": info.duration, "width": info.width, "height": info.height,
-            "fps": info.fps, "has_audio": info.has_audio, "size_bytes": info.size_bytes}
+    return {
+        "kind": "video",
+        "duration": info.duration,
+        "width": info.width,
+        "height": info.height,
+        "fps": info.fps,
+        "has_audio": info.has_audio,
+        "size_bytes": info.size_bytes,
+    }
 
 
 def new_clip_id() -> str:

@@ -20,8 +20,14 @@ def poll_delays(first: float = FIRST_POLL, growth: float = GROWTH, cap: float = 
         delay *= growth
 
 
-def retry_delay(attempt: int, *, base: float = 0.5, cap: float = 20.0, jitter: float = 0.2,
-                rng: random.Random | None = None) -> float:
+def retry_delay(
+    attempt: int,
+    *,
+    base: float = 0.5,
+    cap: float = 20.0,
+    jitter: float = 0.2,
+    rng: random.Random | None = None,
+) -> float:
     """Exponential backoff for attempt 1, 2, ... with ±jitter, capped."""
     delay = min(cap, base * (2 ** (attempt - 1)))
     spread = delay * jitter

@@ -60,8 +60,16 @@ class KlingProvider:
     label = "Kling API"
     max_concurrency = 2
 
-    def __init__(self, base_url: str, access: KeySource, secret: KeySource, client: httpx.AsyncClient, *,
-                 publish: Publish | None = None, concurrency_patience: float = 900.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        access: KeySource,
+        secret: KeySource,
+        client: httpx.AsyncClient,
+        *,
+        publish: Publish | None = None,
+        concurrency_patience: float = 900.0,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self._access, self._secret = access, secret
         self.client = client
@@ -92,8 +100,11 @@ class KlingProvider:
     def _keys(self) -> tuple[str, str]:
         access, secret = self._access(), self._secret()
         if not access or not secret:
-            raise ProviderError("No Kling access key and secret key are set. Open Settings → Providers, or set "
-                                "KLING_ACCESS_KEY and KLING_SECRET_KEY.", code="missingKeys")
+            raise ProviderError(
+                "No Kling access key and secret key are set. Open Settings → Providers, or set "
+                "KLING_ACCESS_KEY and KLING_SECRET_KEY.",
+                code="missingKeys",
+            )
         return access.reveal(), secret.reveal()
 
     def _scrub(self, text: str) -> str:
@@ -111,14 +122,25 @@ class KlingProvider:
         """The envelope's ``data`` when ``code == 0``; else the plain-language ProviderError."""
         for attempt in (1, 2):
             access, secret = self._keys()
-            headers = {"Authorization": f"Bearer {self.tokens.get(access, secret)}",
-                       "Content-Type": "application/json"}
+            headers = {
+                "Authorization": f"Bearer {self.tokens.get(access, secret)}",
+                "Content-Type": "application/json",
+            }
             try:
-                resp = await send_with_retry(self.client, method, self.base_url + path, headers=headers, json=body,
-                                             retry_statuses=RETRY_STATUSES)
+                resp = await send_with_retry(
+                    self.client,
+                    method,
+                    self.base_url + path,
+                    headers=headers,
+                    json=body,
+                    retry_statuses=RETRY_STATUSES,
+                )
             except TransportFailed as exc:
-                raise ProviderError(f"Kling did not answer properly: {exc} The job is saved and tries again.",
-                                    code="transport", retryable=True) from None
+                raise ProviderError(
+                    f"Kling did not answer properly: {exc} The job is saved and tries again.",
+                    code="transport",
+                    retryable=True,
+                ) from None
             try:
                 envelope = resp.json()
             except ValueError:
@@ -127,8 +149,11 @@ class KlingProvider:
             if code is None:
                 if resp.status_code == 429 or resp.status_code >= 500:
                     raise kling_error(-1, "", resp.status_code)
-                raise ProviderError(f"Kling sent a reply this app cannot read (HTTP {resp.status_code}).",
-                                    code="malformed", retryable=True)
+                raise ProviderError(
+                    f"Kling sent a reply this app cannot read (HTTP {resp.status_code}).",
+                    code="malformed",
+                    retryable=True,
+                )
             assert isinstance(envelope, dict)
             if code == 0:
                 return envelope.get("data")
@@ -162,7 +187,10 @@ class KlingProvider:
         try:
             data = await self._call("GET", f"{path}/{quote(external_task_id, safe='')}")
         except ProviderError as exc:
-            if exc.never_received or exc.code in ("1200", "1201"):  # the answer to an unknown id is undocumented
+            if exc.never_received or exc.code in (
+                "1200",
+                "1201",
+            ):  # the answer to an unknown id is undocumented
                 return False
             raise
         return isinstance(data, dict) and bool(data.get("task_status"))
@@ -187,11 +215,17 @@ class KlingProvider:
         data = await self._call("POST", path, body) or {}
         faces = data.get("face_data") or []
         if not data.get("session_id") or not faces:
-            raise ProviderError("Kling found no face in the input video; lip-sync needs a face that is clearly "
-                                "visible.", code="noFace")
+            raise ProviderError(
+                "Kling found no face in the input video; lip-sync needs a face that is clearly visible.",
+                code="noFace",
+            )
         face = faces[0]
         start, end = int(face.get("start_time") or 0), int(face.get("end_time") or 0)
-        seconds = 0.0 if is_url(req.input_audio) else (await asyncio.to_thread(probe_media, req.input_audio)).duration
+        seconds = (
+            0.0
+            if is_url(req.input_audio)
+            else (await asyncio.to_thread(probe_media, req.input_audio)).duration
+        )
         audio_ms = int((seconds or 0) * 1000) or (end - start)
         if end > start:
             audio_ms = min(audio_ms, end - start)
@@ -209,8 +243,9 @@ class KlingProvider:
             return SubmitResult(remote_id=None)
         urls = await self._publish_videos(req)
         face = await self._identify_face(req, urls) if lipsync else None
-        _, body = await asyncio.to_thread(build_kling_request, req, spec, ctx.task_id, file_base64,
-                                          urls.__getitem__ if urls else None, face)
+        _, body = await asyncio.to_thread(
+            build_kling_request, req, spec, ctx.task_id, file_base64, urls.__getitem__ if urls else None, face
+        )
         try:
             data = await self._post_waiting_for_a_slot(path, body) or {}
         except ProviderError as exc:
@@ -244,19 +279,36 @@ def parse_task(data: dict[str, Any], kind: str, scrub: Callable[[str], str] = st
     status = data.get("task_status")
     if status == "succeed":
         result = data.get("task_result") or {}
-        items = (result.get("images") or result.get("series_images") or []) if kind == "image" \
+        items = (
+            (result.get("images") or result.get("series_images") or [])
+            if kind == "image"
             else (result.get("videos") or [])
+        )
         outputs = []
         for n, item in enumerate(items):
             url = str(item.get("url") or "")
-            ext = "mp4" if kind == "video" else (url.rsplit(".", 1)[-1].lower() if url.lower().endswith(
-                (".png", ".jpg", ".jpeg", ".webp")) else "png")
-            outputs.append(RemoteOutput(url=url, kind=kind, extension=ext,
-                                        remote_id=str(item.get("id") or item.get("index", n))))
+            ext = (
+                "mp4"
+                if kind == "video"
+                else (
+                    url.rsplit(".", 1)[-1].lower()
+                    if url.lower().endswith((".png", ".jpg", ".jpeg", ".webp"))
+                    else "png"
+                )
+            )
+            outputs.append(
+                RemoteOutput(
+                    url=url, kind=kind, extension=ext, remote_id=str(item.get("id") or item.get("index", n))
+                )
+            )
         return PollResult(RemoteStatus.SUCCESS, outputs=tuple(outputs), progress=1.0)
     if status == "failed":
         reason = scrub(str(data.get("task_status_msg") or "no reason given"))
-        return PollResult(RemoteStatus.FAILED, error=ProviderError(
-            f"Kling could not make this {kind}: {reason}. The request is kept; change it or press Retry.",
-            code="failed"))
+        return PollResult(
+            RemoteStatus.FAILED,
+            error=ProviderError(
+                f"Kling could not make this {kind}: {reason}. The request is kept; change it or press Retry.",
+                code="failed",
+            ),
+        )
     return PollResult(RemoteStatus.PROCESSING if status == "processing" else RemoteStatus.PENDING)

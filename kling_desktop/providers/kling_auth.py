@@ -1,4 +1,4 @@
-"""Kling API authentication: an HS256 JWT from the access key and secret key (protocols/kling.md §2).
+"""Kling API authentication: an HS256 JWT from the access key and secret key (docs/protocols/kling.md §2).
 
 payload ``{"iss": access_key, "exp": now + 1800, "nbf": now - 5}``, header ``{"alg": "HS256", "typ": "JWT"}``,
 sent as ``Authorization: Bearer <token>``. Neither key is ever logged or put in an exception message.
@@ -20,8 +20,12 @@ def make_token(access_key: str, secret_key: str, now: float | None = None) -> st
     t = int(now if now is not None else time.time())
     with warnings.catch_warnings():  # short HMAC keys warn in newer PyJWT; the key length is Kling's choice
         warnings.simplefilter("ignore")
-        return jwt.encode({"iss": access_key, "exp": t + LIFETIME, "nbf": t - NOT_BEFORE}, secret_key,
-                          algorithm="HS256", headers={"alg": "HS256", "typ": "JWT"})
+        return jwt.encode(
+            {"iss": access_key, "exp": t + LIFETIME, "nbf": t - NOT_BEFORE},
+            secret_key,
+            algorithm="HS256",
+            headers={"alg": "HS256", "typ": "JWT"},
+        )
 
 
 class TokenCache:

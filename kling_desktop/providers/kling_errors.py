@@ -1,4 +1,4 @@
-"""The Kling error-code table (protocols/kling.md §5.4) in plain language.
+"""The Kling error-code table (docs/protocols/kling.md §5.4) in plain language.
 
 Messages are for the artist and never contain a key: the provider scrubs the server's own text as well.
 """
@@ -21,39 +21,71 @@ def kling_error(code: int, message: str, http_status: int | None = None) -> Prov
     """The ProviderError for an envelope with ``code != 0`` (``code`` -1: no envelope could be read)."""
     raw = f" (Kling said: {message})" if message else ""
     if 1000 <= code <= 1004:
-        what = {1001: "no keys were sent", 1003: "the clock of this computer looks wrong (token not yet valid)",
-                1004: "the sign-in token expired"}.get(code, "the keys were refused")
+        what = {
+            1001: "no keys were sent",
+            1003: "the clock of this computer looks wrong (token not yet valid)",
+            1004: "the sign-in token expired",
+        }.get(code, "the keys were refused")
         return ProviderError(f"Kling could not sign in: {what}. {KEYS_HINT}.", code=str(code))
     if code in (1101, 1102):
-        return ProviderError("Your Kling account has no credits left (balance in arrears, or the resource pack is "
-                             "used up or expired). Top it up at klingai.com, then press Retry.", code=str(code))
+        return ProviderError(
+            "Your Kling account has no credits left (balance in arrears, or the resource pack is "
+            "used up or expired). Top it up at klingai.com, then press Retry.",
+            code=str(code),
+        )
     if code == 1100:
-        return ProviderError(f"Your Kling account has a problem{raw}. Check it at klingai.com.", code=str(code))
+        return ProviderError(
+            f"Your Kling account has a problem{raw}. Check it at klingai.com.", code=str(code)
+        )
     if code == 1103:
         return ProviderError(f"Your Kling account may not use this model or API{raw}.", code=str(code))
     if code == 1303:
-        return ProviderError("Kling's concurrency limit for your account is reached (other tasks are still "
-                             "running); the job waits for a free slot and then sends itself.", code="1303",
-                             retryable=True, retry_after=CONCURRENCY_WAIT, never_received=True)
+        return ProviderError(
+            "Kling's concurrency limit for your account is reached (other tasks are still "
+            "running); the job waits for a free slot and then sends itself.",
+            code="1303",
+            retryable=True,
+            retry_after=CONCURRENCY_WAIT,
+            never_received=True,
+        )
     if code == 1302:
-        return ProviderError("Kling asks to slow down; the app waits and tries again.", code="1302",
-                             retryable=True, retry_after=CONCURRENCY_WAIT, never_received=True)
+        return ProviderError(
+            "Kling asks to slow down; the app waits and tries again.",
+            code="1302",
+            retryable=True,
+            retry_after=CONCURRENCY_WAIT,
+            never_received=True,
+        )
     if code == 1304:
-        return ProviderError(f"Kling refused this computer's IP address (IP allow-list of your account){raw}.",
-                             code="1304")
+        return ProviderError(
+            f"Kling refused this computer's IP address (IP allow-list of your account){raw}.", code="1304"
+        )
     if code in (1300, 1301):
-        return ProviderError("Kling's content safety policy refused this request: something in the prompt or "
-                             f"the images is not allowed{raw}. Change it, then press Retry.", code=str(code))
+        return ProviderError(
+            "Kling's content safety policy refused this request: something in the prompt or "
+            f"the images is not allowed{raw}. Change it, then press Retry.",
+            code=str(code),
+        )
     if code in (1202, 1203):
-        return ProviderError(f"Kling does not know this task or model{raw}.", code=str(code), never_received=True)
+        return ProviderError(
+            f"Kling does not know this task or model{raw}.", code=str(code), never_received=True
+        )
     if 1200 <= code <= 1201:
         return ProviderError(f"Kling rejected a parameter of this request{raw}.", code=str(code))
     if code >= 5000 or (http_status or 0) >= 500:
-        return ProviderError(f"Kling had a server problem{raw}; the app tries again.", code=str(code),
-                             retryable=True, retry_after=CONCURRENCY_WAIT)
+        return ProviderError(
+            f"Kling had a server problem{raw}; the app tries again.",
+            code=str(code),
+            retryable=True,
+            retry_after=CONCURRENCY_WAIT,
+        )
     if http_status == 429:
-        return ProviderError(f"Kling is busy{raw}; the app waits and tries again.", code=str(code),
-                             retryable=True, retry_after=CONCURRENCY_WAIT)
+        return ProviderError(
+            f"Kling is busy{raw}; the app waits and tries again.",
+            code=str(code),
+            retryable=True,
+            retry_after=CONCURRENCY_WAIT,
+        )
     if http_status == 401:
         return ProviderError(f"Kling could not sign in. {KEYS_HINT}.", code=str(code))
     return ProviderError(f"Kling answered with error {code} (HTTP {http_status}){raw}.", code=str(code))

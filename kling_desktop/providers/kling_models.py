@@ -1,4 +1,4 @@
-"""How the official Kling API names each catalog model (protocols/kling.md §4.12), and what it cannot take.
+"""How the official Kling API names each catalog model (docs/protocols/kling.md §4.12), and what it cannot take.
 
 Families and their create endpoints (queries are ``GET <endpoint>/{task_id or external_task_id}``):
 
@@ -82,13 +82,19 @@ UNSUPPORTED: dict[str, str] = {}
 NO_EQUIVALENT = "The official Kling API has no equivalent of this model; run it on Runware."
 
 # Per-request limits of the official API (the payload builder raises ProviderError with these).
-VIDEO_BY_URL_ONLY = ("The official Kling API takes input and reference videos only by public URL, and no "
-                     "video host is set up for this app. Run this request on Runware.")
-VOICES_NEED_IDS = ("The official Kling API needs reference voices registered as custom voices first. Run "
-                   "requests with reference voices on Runware.")
+VIDEO_BY_URL_ONLY = (
+    "The official Kling API takes input and reference videos only by public URL, and no "
+    "video host is set up for this app. Run this request on Runware."
+)
+VOICES_NEED_IDS = (
+    "The official Kling API needs reference voices registered as custom voices first. Run "
+    "requests with reference voices on Runware."
+)
 NO_FAST_MODE = "The official Kling API has no fast mode for O1 video edit. Turn fast mode off or use Runware."
-MOTION_NEEDS_IMAGE = ("The official Kling API needs a character image for motion control: add a first frame, "
-                      "or run this request on Runware.")
+MOTION_NEEDS_IMAGE = (
+    "The official Kling API needs a character image for motion control: add a first frame, "
+    "or run this request on Runware."
+)
 
 
 def kling_model_for(air_id: str) -> KlingModel | None:

@@ -1,4 +1,4 @@
-"""Kling API request bodies from a GenerationRequest: pure functions (protocols/kling.md §4).
+"""Kling API request bodies from a GenerationRequest: pure functions (docs/protocols/kling.md §4).
 
 Images and audio go as raw base64 (no ``data:`` prefix) through ``encode``, or as-is when they are already
 ``http(s)://`` URLs. Videos go only by URL: ``video_url`` maps a local path to the public URL it was
@@ -62,7 +62,9 @@ def aspect_of(width: int | None, height: int | None, allowed: tuple[str, ...] = 
     return min(allowed, key=distance)
 
 
-def _spec_aspect(spec: ModelSpec, width: int | None, height: int | None, allowed: tuple[str, ...]) -> str | None:
+def _spec_aspect(
+    spec: ModelSpec, width: int | None, height: int | None, allowed: tuple[str, ...]
+) -> str | None:
     dim = spec.find_dimension(width, height) if width and height else None
     if dim is not None and dim.aspect in allowed:
         return dim.aspect
@@ -78,10 +80,14 @@ def _shots(req: GenerationRequest) -> dict[str, Any]:
     if not req.shots:
         return {"multi_shot": True, "shot_type": "intelligence"} if shot_type == "intelligence" else {}
     body: dict[str, Any] = {
-        "multi_shot": True, "shot_type": shot_type,
-        "multi_prompt": [{"index": i, "prompt": s.prompt, "duration": _duration(s.duration)}
-                         for i, s in enumerate(req.shots, 1)],
-        "duration": _duration(sum(s.duration for s in req.shots))}  # the shots add up to the task (§4.1)
+        "multi_shot": True,
+        "shot_type": shot_type,
+        "multi_prompt": [
+            {"index": i, "prompt": s.prompt, "duration": _duration(s.duration)}
+            for i, s in enumerate(req.shots, 1)
+        ],
+        "duration": _duration(sum(s.duration for s in req.shots)),
+    }  # the shots add up to the task (§4.1)
     if shot_type == "customize":
         body["prompt"] = ""  # ignored with customized shots; the official examples send ""
     return body
@@ -131,9 +137,14 @@ def build_identify_face(video: str) -> tuple[str, dict[str, Any]]:
     return km_.IDENTIFY_FACE_PATH, {"video_url": video}
 
 
-def build_kling_request(req: GenerationRequest, spec: ModelSpec, external_task_id: str,
-                        encode: Encode = file_base64, video_url: VideoUrl | None = None,
-                        face: FaceChoice | None = None) -> tuple[str, dict[str, Any]]:
+def build_kling_request(
+    req: GenerationRequest,
+    spec: ModelSpec,
+    external_task_id: str,
+    encode: Encode = file_base64,
+    video_url: VideoUrl | None = None,
+    face: FaceChoice | None = None,
+) -> tuple[str, dict[str, Any]]:
     """(path, body) for the endpoint of this request's workflow. Raises ProviderError where Kling cannot.
 
     ``face`` is required for lip-sync (the result of ``build_identify_face``'s call).
@@ -160,11 +171,20 @@ def build_kling_request(req: GenerationRequest, spec: ModelSpec, external_task_i
         if face is None:
             raise ValueError("lip-sync needs the FaceChoice from the identify-face call")
         assert req.input_audio
-        body = {"session_id": face.session_id, "face_choose": [{
-            "face_id": face.face_id, "sound_file": media(req.input_audio), "sound_insert_time": face.insert_ms,
-            "sound_start_time": 0, "sound_end_time": face.audio_ms,
-            "sound_volume": float(req.settings.get("soundVolume", 1.0)),
-            "original_audio_volume": float(req.settings.get("originalAudioVolume", 1.0))}]}
+        body = {
+            "session_id": face.session_id,
+            "face_choose": [
+                {
+                    "face_id": face.face_id,
+                    "sound_file": media(req.input_audio),
+                    "sound_insert_time": face.insert_ms,
+                    "sound_start_time": 0,
+                    "sound_end_time": face.audio_ms,
+                    "sound_volume": float(req.settings.get("soundVolume", 1.0)),
+                    "original_audio_volume": float(req.settings.get("originalAudioVolume", 1.0)),
+                }
+            ],
+        }
     elif km.family == "avatar":
         assert req.input_image and req.input_audio
         body.update(image=media(req.input_image), sound_file=media(req.input_audio))
@@ -174,9 +194,12 @@ def build_kling_request(req: GenerationRequest, spec: ModelSpec, external_task_i
         body.update(_omni_body(req, spec, media, video))
     elif path == km_.MOTION_PATH:
         assert req.first_frame and req.reference_videos
-        body.update(image_url=media(req.first_frame), video_url=video(req.reference_videos[0]),
-                    character_orientation=str(req.settings.get("characterOrientation") or "image"),
-                    keep_original_sound=_yes_no(req.settings.get("keepOriginalSound"), default=True))
+        body.update(
+            image_url=media(req.first_frame),
+            video_url=video(req.reference_videos[0]),
+            character_orientation=str(req.settings.get("characterOrientation") or "image"),
+            keep_original_sound=_yes_no(req.settings.get("keepOriginalSound"), default=True),
+        )
     else:
         body.update(_video_body(req, spec, km, media))
     body["external_task_id"] = external_task_id
@@ -214,10 +237,15 @@ def _omni_body(req: GenerationRequest, spec: ModelSpec, media: Encode, video: Vi
     if images:
         body["image_list"] = images
     keep = _yes_no(req.settings.get("keepOriginalSound"), default=False)
-    videos = [{"video_url": video(req.input_video), "refer_type": "base", "keep_original_sound": keep}] \
-        if req.input_video else []
-    videos += [{"video_url": video(v), "refer_type": "feature", "keep_original_sound": keep}
-               for v in req.reference_videos]
+    videos = (
+        [{"video_url": video(req.input_video), "refer_type": "base", "keep_original_sound": keep}]
+        if req.input_video
+        else []
+    )
+    videos += [
+        {"video_url": video(v), "refer_type": "feature", "keep_original_sound": keep}
+        for v in req.reference_videos
+    ]
     if videos:
         body["video_list"] = videos  # sound must be off (omitted) with a video (§4.7)
     else:

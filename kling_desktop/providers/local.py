@@ -82,12 +82,18 @@ class LocalDraftProvider:
         if isinstance(exc, RenderCancelled):
             return PollResult(RemoteStatus.FAILED, error=ProviderError("The draft render was cancelled."))
         if exc is not None:
-            return PollResult(RemoteStatus.FAILED, error=ProviderError(
-                f"The draft could not be rendered: {exc}", code=type(exc).__name__))
+            return PollResult(
+                RemoteStatus.FAILED,
+                error=ProviderError(f"The draft could not be rendered: {exc}", code=type(exc).__name__),
+            )
         path = render.task.result()
         kind = "image" if ctx.spec.kind is Kind.IMAGE else "video"
-        return PollResult(RemoteStatus.SUCCESS, cost=0.0, progress=1.0,
-                          outputs=(RemoteOutput(path=str(path), kind=kind, extension=path.suffix[1:], cost=0.0),))
+        return PollResult(
+            RemoteStatus.SUCCESS,
+            cost=0.0,
+            progress=1.0,
+            outputs=(RemoteOutput(path=str(path), kind=kind, extension=path.suffix[1:], cost=0.0),),
+        )
 
     def cancel(self, task_id: str) -> None:
         render = self._renders.get(task_id)

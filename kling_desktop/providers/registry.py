@@ -23,7 +23,9 @@ class UnknownProvider(KeyError):
 
 
 class ProviderRegistry:
-    def __init__(self, settings: Settings, credentials: Credentials, client: httpx.AsyncClient, cache_dir: str) -> None:
+    def __init__(
+        self, settings: Settings, credentials: Credentials, client: httpx.AsyncClient, cache_dir: str
+    ) -> None:
         self.settings = settings
         self.credentials = credentials
         self.client = client
@@ -60,14 +62,22 @@ class ProviderRegistry:
     def _runware(self) -> Provider:
         from kling_desktop.providers.runware import RunwareProvider
 
-        return RunwareProvider(self.settings.effective_runware_url(), lambda: self.credentials.get("runware"),
-                               self.client, self.cache_dir)
+        return RunwareProvider(
+            self.settings.effective_runware_url(),
+            lambda: self.credentials.get("runware"),
+            self.client,
+            self.cache_dir,
+        )
 
     def _kling(self) -> Provider:
         from kling_desktop.providers.kling import KlingProvider
 
-        return KlingProvider(self.settings.effective_kling_url(), lambda: self.credentials.get("kling_access"),
-                             lambda: self.credentials.get("kling_secret"), self.client)
+        return KlingProvider(
+            self.settings.effective_kling_url(),
+            lambda: self.credentials.get("kling_access"),
+            lambda: self.credentials.get("kling_secret"),
+            self.client,
+        )
 
     async def aclose(self) -> None:
         for provider in self._built.values():

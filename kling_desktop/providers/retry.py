@@ -31,7 +31,9 @@ def is_retryable_exception(exc: BaseException) -> bool:
     return isinstance(exc, httpx.TransportError)
 
 
-def wait_before_retry(attempt: int, retry_after: str | None = None, *, rng: random.Random | None = None) -> float:
+def wait_before_retry(
+    attempt: int, retry_after: str | None = None, *, rng: random.Random | None = None
+) -> float:
     """Seconds to wait after failed attempt ``attempt`` (1, 2, ...): the server's Retry-After when it gave
     one (delta-seconds or an HTTP date, capped), else exponential backoff with jitter."""
     wait = parse_retry_after(retry_after)
@@ -47,9 +49,17 @@ class TransportFailed(Exception):
         self.retry_after = retry_after  # the server's last Retry-After, in seconds
 
 
-async def send_with_retry(client: httpx.AsyncClient, method: str, url: str, *, headers: Mapping[str, str],
-                          json: Any = None, attempts: int = ATTEMPTS, timeout: float = 60.0,
-                          retry_statuses: frozenset[int] = RETRY_STATUSES) -> httpx.Response:
+async def send_with_retry(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str],
+    json: Any = None,
+    attempts: int = ATTEMPTS,
+    timeout: float = 60.0,
+    retry_statuses: frozenset[int] = RETRY_STATUSES,
+) -> httpx.Response:
     """The same request (same body, so the same task ids) until it gets a non-retryable answer.
 
     ``retry_statuses``: the HTTP statuses retried here (Kling answers its account errors with 429 too,

@@ -44,7 +44,9 @@ class RunwareProvider:
     label = "Runware"
     max_concurrency = 4
 
-    def __init__(self, base_url: str, key: KeySource, client: httpx.AsyncClient | None, cache_dir: str) -> None:
+    def __init__(
+        self, base_url: str, key: KeySource, client: httpx.AsyncClient | None, cache_dir: str
+    ) -> None:
         """``client``: the app's shared client (not closed here); None: this provider owns one."""
         self.endpoint = base_url.rstrip("/") + "/v1"
         self._key = key
@@ -64,29 +66,44 @@ class RunwareProvider:
     def _headers(self) -> dict[str, str]:
         key = self._key()
         if not key:
-            raise ProviderError("No Runware API key is set. Open Settings → Providers and paste your key, or set "
-                                "RUNWARE_API_KEY.", code="missingApiKey")
+            raise ProviderError(
+                "No Runware API key is set. Open Settings → Providers and paste your key, or set "
+                "RUNWARE_API_KEY.",
+                code="missingApiKey",
+            )
         return {"Authorization": f"Bearer {key.reveal()}", "Accept": "application/json"}
 
     async def _post(self, tasks: list[dict[str, Any]]) -> tuple[dict[str, Any], int]:
         try:
-            resp = await send_with_retry(self.client, "POST", self.endpoint, headers=self._headers(), json=tasks)
+            resp = await send_with_retry(
+                self.client, "POST", self.endpoint, headers=self._headers(), json=tasks
+            )
         except TransportFailed as exc:
-            raise ProviderError(f"Runware could not be reached: {exc} The job is saved; it resumes when you retry "
-                                "or restart.", code="transport", retryable=True, retry_after=exc.retry_after) from None
+            raise ProviderError(
+                f"Runware could not be reached: {exc} The job is saved; it resumes when you retry "
+                "or restart.",
+                code="transport",
+                retryable=True,
+                retry_after=exc.retry_after,
+            ) from None
         try:
             body = resp.json()
         except ValueError:
-            raise ProviderError(f"Runware sent a reply that is not JSON (HTTP {resp.status_code}). The app will "
-                                "ask again.", code="malformed", retryable=True) from None
+            raise ProviderError(
+                f"Runware sent a reply that is not JSON (HTTP {resp.status_code}). The app will ask again.",
+                code="malformed",
+                retryable=True,
+            ) from None
         if isinstance(body, list):  # a bare error list (tolerated, as the official SDK does)
             body = {"errors": body}
         if not isinstance(body, dict):
-            raise ProviderError("Runware sent an unexpected reply. The app will ask again.", code="malformed",
-                                retryable=True)
+            raise ProviderError(
+                "Runware sent an unexpected reply. The app will ask again.", code="malformed", retryable=True
+            )
         if resp.status_code >= 400 and not error_items(body):
-            raise to_provider_error({"code": f"http{resp.status_code}", "message": f"HTTP {resp.status_code}"},
-                                    resp.status_code)
+            raise to_provider_error(
+                {"code": f"http{resp.status_code}", "message": f"HTTP {resp.status_code}"}, resp.status_code
+            )
         return body, resp.status_code
 
     # ---- uploads ----------------------------------------------------------------------------------------
@@ -99,16 +116,22 @@ class RunwareProvider:
                 return cached, True
             uri = await asyncio.to_thread(data_uri, path)
             task_uuid = str(uuid.uuid4())
-            task = ({"taskType": "imageUpload", "taskUUID": task_uuid, "image": uri} if kind == "image" else
-                    {"taskType": "mediaStorage", "taskUUID": task_uuid, "operation": "upload", "media": uri})
+            task = (
+                {"taskType": "imageUpload", "taskUUID": task_uuid, "image": uri}
+                if kind == "image"
+                else {"taskType": "mediaStorage", "taskUUID": task_uuid, "operation": "upload", "media": uri}
+            )
             body, status = await self._post([task])
             if errs := error_items(body):
                 raise to_provider_error(errs[0], status)
             item = _first_item(body, task_uuid)
             remote = item.get("imageUUID") or item.get("mediaUUID")
             if not remote:
-                raise ProviderError("Runware accepted an upload but returned no id. The app will try again.",
-                                    code="upload", retryable=True)
+                raise ProviderError(
+                    "Runware accepted an upload but returned no id. The app will try again.",
+                    code="upload",
+                    retryable=True,
+                )
             self.upload_count += 1
             await asyncio.to_thread(self.uploads.put, digest, str(remote))
             return str(remote), False
@@ -134,7 +157,9 @@ class RunwareProvider:
             uploaded, _ = await self._upload_all(ctx.request)
             return await self._submit_task(ctx, uploaded, stale_check=False)
 
-    async def _submit_task(self, ctx: JobContext, uploaded: dict[str, str], *, stale_check: bool) -> SubmitResult:
+    async def _submit_task(
+        self, ctx: JobContext, uploaded: dict[str, str], *, stale_check: bool
+    ) -> SubmitResult:
         task = build_task(ctx.request, ctx.spec, ctx.task_id, uploaded)
         body, status = await self._post([task])
         errs = [e for e in error_items(body) if e.get("taskUUID") in (None, ctx.task_id)]
@@ -143,7 +168,11 @@ class RunwareProvider:
             if error.code == "conflictTaskUUID":  # a retry of a request that did arrive: it is running
                 return SubmitResult(remote_id=ctx.task_id)
             param = str(errs[0].get("parameter") or "")
-            if stale_check and not error.retryable and param.startswith(("inputs", "frameImages", "reference")):
+            if (
+                stale_check
+                and not error.retryable
+                and param.startswith(("inputs", "frameImages", "reference"))
+            ):
                 raise _InputsRefused(error.message, code=error.code)
             raise error
         return SubmitResult(remote_id=ctx.task_id)
@@ -163,7 +192,9 @@ class RunwareProvider:
             outputs = tuple(_output(i, ctx.spec) for i in done)
             cost = sum(o.cost or 0.0 for o in outputs) if any(o.cost is not None for o in outputs) else None
             return PollResult(RemoteStatus.SUCCESS, outputs=outputs, cost=cost, progress=1.0)
-        progress = next((i.get("progress") for i in items if isinstance(i.get("progress"), int | float)), None)
+        progress = next(
+            (i.get("progress") for i in items if isinstance(i.get("progress"), int | float)), None
+        )
         return PollResult(RemoteStatus.PROCESSING, progress=progress / 100 if progress is not None else None)
 
     async def aclose(self) -> None:
@@ -186,8 +217,14 @@ def _unique(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: set[str] = set()
     out = []
     for i in items:
-        key = str(i.get("videoUUID") or i.get("imageUUID") or i.get("mediaUUID") or i.get("videoURL")
-                  or i.get("imageURL") or id(i))
+        key = str(
+            i.get("videoUUID")
+            or i.get("imageUUID")
+            or i.get("mediaUUID")
+            or i.get("videoURL")
+            or i.get("imageURL")
+            or id(i)
+        )
         if key not in seen:
             seen.add(key)
             out.append(i)
@@ -203,8 +240,18 @@ def _output(item: dict[str, Any], spec: ModelSpec) -> RemoteOutput:
     if spec.kind is Kind.IMAGE:
         url = item.get("imageURL") or item.get("mediaURL")
         ext = Path(str(url or "")).suffix.lstrip(".").lower() or "jpg"
-        return RemoteOutput(url=url, kind="image", extension=ext if ext in ("png", "jpg", "jpeg", "webp") else "jpg",
-                            cost=item.get("cost"), remote_id=item.get("imageUUID"))
+        return RemoteOutput(
+            url=url,
+            kind="image",
+            extension=ext if ext in ("png", "jpg", "jpeg", "webp") else "jpg",
+            cost=item.get("cost"),
+            remote_id=item.get("imageUUID"),
+        )
     url = item.get("videoURL") or item.get("mediaURL")
-    return RemoteOutput(url=url, kind="video", extension="mp4", cost=item.get("cost"),
-                        remote_id=item.get("videoUUID") or item.get("mediaUUID"))
+    return RemoteOutput(
+        url=url,
+        kind="video",
+        extension="mp4",
+        cost=item.get("cost"),
+        remote_id=item.get("videoUUID") or item.get("mediaUUID"),
+    )

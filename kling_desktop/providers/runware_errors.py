@@ -12,8 +12,16 @@ from kling_desktop.providers.base import ProviderError
 
 AUTH = frozenset({"invalidApiKey", "missingApiKey"})
 NOT_FOUND = frozenset({"taskFailedOrNotFound", "taskNotFound"})
-BUSY = frozenset({"timeoutProvider", "noAvailableServer", "serviceUnavailable", "internalServerError",
-                  "rateLimitExceeded", "modelUnavailable"})
+BUSY = frozenset(
+    {
+        "timeoutProvider",
+        "noAvailableServer",
+        "serviceUnavailable",
+        "internalServerError",
+        "rateLimitExceeded",
+        "modelUnavailable",
+    }
+)
 CONTENT = frozenset({"contentPolicyViolation", "nsfwContentDetected", "invalidProviderContent"})
 ACCOUNT = frozenset({"invalidApiKey", "missingApiKey", "insufficientCredits", "forbidden"})
 KEY_HINT = "Open Settings → Providers and paste a valid Runware key"
@@ -52,39 +60,63 @@ def is_account_error(error: ProviderError) -> bool:
     return error.code in ACCOUNT
 
 
-def to_provider_error(err: dict[str, Any], http_status: int | None = None, *, polling: bool = False) -> ProviderError:
+def to_provider_error(
+    err: dict[str, Any], http_status: int | None = None, *, polling: bool = False
+) -> ProviderError:
     """``polling``: the error came from getResponse, i.e. the task itself ended in failure at Runware."""
     code = str(err.get("code") or "")
     raw = str(err.get("message") or "").strip().rstrip(".")
     param = _param(err)
     allowed = err.get("allowedValues")
     if code in AUTH or http_status == 401:
-        return ProviderError(f"Runware rejected the API key. {KEY_HINT}, then press Retry.",
-                             code=code or "invalidApiKey")
+        return ProviderError(
+            f"Runware rejected the API key. {KEY_HINT}, then press Retry.", code=code or "invalidApiKey"
+        )
     if http_status == 403 or code == "forbidden":
-        return ProviderError(f"Runware says this API key may not do this ({raw or 'forbidden'}). Check the key's "
-                             "permissions at my.runware.ai or use another key.", code="forbidden")
+        return ProviderError(
+            f"Runware says this API key may not do this ({raw or 'forbidden'}). Check the key's "
+            "permissions at my.runware.ai or use another key.",
+            code="forbidden",
+        )
     if "credit" in code.lower() or "balance" in code.lower() or http_status == 402:
-        return ProviderError("Your Runware account has no credit left. Top it up at my.runware.ai, then press "
-                             "Retry.", code="insufficientCredits")
+        return ProviderError(
+            "Your Runware account has no credit left. Top it up at my.runware.ai, then press Retry.",
+            code="insufficientCredits",
+        )
     if code in NOT_FOUND:
-        return ProviderError("Runware does not know this task (it never arrived, or it expired).", code=code,
-                             never_received=True)
+        return ProviderError(
+            "Runware does not know this task (it never arrived, or it expired).",
+            code=code,
+            never_received=True,
+        )
     if code == "conflictTaskUUID":
         return ProviderError("Runware already received this task.", code=code)
     if code in CONTENT:
         detail = str(err.get("responseContent") or raw or "no reason given").rstrip(".")
-        return ProviderError(f"The provider refused the content: {detail}. Change the prompt or the images, then "
-                             "press Retry.", code=code)
+        return ProviderError(
+            f"The provider refused the content: {detail}. Change the prompt or the images, then press Retry.",
+            code=code,
+        )
     if polling:
         what = raw or code or "no reason given"
-        return ProviderError(f"Runware could not finish this task: {what}. Nothing was delivered; press Retry to "
-                             "send it again.", code=code or "taskFailed", may_have_billed=True)
+        return ProviderError(
+            f"Runware could not finish this task: {what}. Nothing was delivered; press Retry to "
+            "send it again.",
+            code=code or "taskFailed",
+            may_have_billed=True,
+        )
     if code in BUSY or (http_status or 0) >= 500 or http_status in (408, 429):
-        return ProviderError(f"Runware is busy ({raw or code or f'HTTP {http_status}'}). The app will try again.",
-                             code=code or f"http{http_status}", retryable=True)
+        return ProviderError(
+            f"Runware is busy ({raw or code or f'HTTP {http_status}'}). The app will try again.",
+            code=code or f"http{http_status}",
+            retryable=True,
+        )
     where = f" (parameter {param})" if param else ""
-    allowed_text = f" Allowed: {', '.join(str(a) for a in allowed)}." if isinstance(allowed, list) and allowed else ""
+    allowed_text = (
+        f" Allowed: {', '.join(str(a) for a in allowed)}." if isinstance(allowed, list) and allowed else ""
+    )
     sentence = raw or "Runware could not run this task"
-    return ProviderError(f"Runware refused the request: {sentence}{where}.{allowed_text} Change it, then press "
-                         "Retry.", code=code or "error")
+    return ProviderError(
+        f"Runware refused the request: {sentence}{where}.{allowed_text} Change it, then press Retry.",
+        code=code or "error",
+    )

@@ -14,7 +14,11 @@ def media_inputs(req: GenerationRequest) -> list[tuple[str, str]]:
     """Every local file the task needs, with its kind ("image" → imageUpload, else mediaStorage)."""
     out = [(p, "image") for p in (req.first_frame, req.last_frame, req.input_image) if p]
     out += [(p, "image") for p in req.reference_images]
-    out += [(p, "media") for p in (*req.reference_videos, *req.reference_voices, req.input_video, req.input_audio) if p]
+    out += [
+        (p, "media")
+        for p in (*req.reference_videos, *req.reference_voices, req.input_video, req.input_audio)
+        if p
+    ]
     return out
 
 
@@ -42,7 +46,11 @@ def build_task(req: GenerationRequest, spec: ModelSpec, task_uuid: str, uploaded
     if spec.kind is Kind.IMAGE:
         task["numberResults"] = req.number_results
     inputs: dict[str, Any] = {}
-    frames = [{"image": uploaded[p], "frame": f} for p, f in ((req.first_frame, "first"), (req.last_frame, "last")) if p]
+    frames = [
+        {"image": uploaded[p], "frame": f}
+        for p, f in ((req.first_frame, "first"), (req.last_frame, "last"))
+        if p
+    ]
     if frames:
         inputs["frameImages"] = frames
     if req.reference_images:

@@ -51,7 +51,7 @@ class UploadCache:
             except (OSError, ValueError):
                 raw = {}
             entries: dict[str, dict[str, object]] = {}
-            for digest, value in (raw.items() if isinstance(raw, dict) else ()):
+            for digest, value in raw.items() if isinstance(raw, dict) else ():
                 if isinstance(value, str):  # the first format: a bare id, age unknown
                     entries[digest] = {"id": value, "at": 0.0}
                 elif isinstance(value, dict) and isinstance(value.get("id"), str):

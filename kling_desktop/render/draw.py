@@ -10,9 +10,18 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-FONT_FILES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
-PALETTES = (((24, 32, 64), (112, 48, 96)), ((16, 56, 64), (200, 120, 40)), ((40, 24, 56), (24, 104, 120)),
-            ((48, 40, 24), (150, 60, 50)), ((20, 44, 30), (90, 120, 60)), ((30, 30, 30), (90, 90, 130)))
+FONT_FILES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+)
+PALETTES = (
+    ((24, 32, 64), (112, 48, 96)),
+    ((16, 56, 64), (200, 120, 40)),
+    ((40, 24, 56), (24, 104, 120)),
+    ((48, 40, 24), (150, 60, 50)),
+    ((20, 44, 30), (90, 120, 60)),
+    ((30, 30, 30), (90, 90, 130)),
+)
 
 
 @cache
@@ -50,7 +59,9 @@ def gradient(width: int, height: int, palette_index: int) -> Image.Image:
     return Image.composite(Image.new("RGB", strip.size, bottom), Image.new("RGB", strip.size, top), strip)
 
 
-def text_layer(width: int, height: int, heading: str, caption: str, model_name: str, *, card: bool) -> Image.Image:
+def text_layer(
+    width: int, height: int, heading: str, caption: str, model_name: str, *, card: bool
+) -> Image.Image:
     """Transparent overlay: the DRAFT label, the heading and the wrapped caption."""
     layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     d = ImageDraw.Draw(layer)
@@ -58,8 +69,11 @@ def text_layer(width: int, height: int, heading: str, caption: str, model_name: 
     label = f"DRAFT · {model_name}"
     small = font(max(9, unit * 2 // 3), bold=True)
     lw = d.textlength(label, font=small)
-    d.rounded_rectangle((unit // 2, unit // 2, unit // 2 + lw + unit, unit // 2 + unit * 1.4),
-                        radius=unit // 3, fill=(0, 0, 0, 150))
+    d.rounded_rectangle(
+        (unit // 2, unit // 2, unit // 2 + lw + unit, unit // 2 + unit * 1.4),
+        radius=unit // 3,
+        fill=(0, 0, 0, 150),
+    )
     d.text((unit, unit * 0.62), label, font=small, fill=(255, 214, 102, 255))
     body = font(unit if card else max(9, unit * 3 // 4))
     chars = max(12, int(width / (unit * (0.55 if card else 0.45))))

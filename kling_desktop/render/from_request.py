@@ -44,8 +44,13 @@ def plan_for(req: GenerationRequest) -> DraftPlan:
     spec = get_model(req.model)
     src = source_size(req)
     r = resolve(req, src)
-    width, height = (r.width, r.height) if r.width and r.height else (
-        size_keeping_aspect(src, DRAFT_LONG_EDGE) if src else (DRAFT_LONG_EDGE, DRAFT_LONG_EDGE * 9 // 16))
+    width, height = (
+        (r.width, r.height)
+        if r.width and r.height
+        else (
+            size_keeping_aspect(src, DRAFT_LONG_EDGE) if src else (DRAFT_LONG_EDGE, DRAFT_LONG_EDGE * 9 // 16)
+        )
+    )
     if r.workflow in (W.VIDEO_EDIT, W.VIDEO_TO_VIDEO, W.LIP_SYNC) and src:
         width, height = size_keeping_aspect(src, min(max(src), 1920))
     width, height = _even((width, height))
@@ -60,29 +65,58 @@ def plan_for(req: GenerationRequest) -> DraftPlan:
     if req.shots:
         n = len(req.shots)
         segments = tuple(
-            Segment(s.duration, s.prompt, "pan" if first else "title",
-                    first_image=first if i == 0 else None, heading=f"Shot {i} of {n} · {s.duration:g} s")
+            Segment(
+                s.duration,
+                s.prompt,
+                "pan" if first else "title",
+                first_image=first if i == 0 else None,
+                heading=f"Shot {i} of {n} · {s.duration:g} s",
+            )
             for i, s in enumerate(req.shots, 1)
         )
     elif r.workflow in (W.VIDEO_EDIT, W.VIDEO_TO_VIDEO, W.LIP_SYNC) and req.input_video:
-        segments = (Segment(duration, caption, "video", source_video=Path(req.input_video), heading=r.workflow.label),)
+        segments = (
+            Segment(duration, caption, "video", source_video=Path(req.input_video), heading=r.workflow.label),
+        )
     elif r.workflow is W.AVATAR and req.input_image:
-        segments = (Segment(duration, caption, "portrait", first_image=Path(req.input_image), heading="Avatar"),)
+        segments = (
+            Segment(duration, caption, "portrait", first_image=Path(req.input_image), heading="Avatar"),
+        )
     elif r.workflow is W.MOTION_CONTROL and req.reference_videos and not first:
-        segments = (Segment(duration, caption, "video", source_video=Path(req.reference_videos[0]),
-                            heading="Motion control"),)
+        segments = (
+            Segment(
+                duration,
+                caption,
+                "video",
+                source_video=Path(req.reference_videos[0]),
+                heading="Motion control",
+            ),
+        )
     elif first is not None:
-        segments = (Segment(duration, caption, "morph" if last else "pan", first_image=first, last_image=last),)
+        segments = (
+            Segment(duration, caption, "morph" if last else "pan", first_image=first, last_image=last),
+        )
     elif req.reference_images:
-        segments = (Segment(duration, caption, "pan", first_image=Path(req.reference_images[0]),
-                            heading=r.workflow.label),)
+        segments = (
+            Segment(
+                duration, caption, "pan", first_image=Path(req.reference_images[0]), heading=r.workflow.label
+            ),
+        )
     else:
         segments = (Segment(duration, caption, "title"),)
     audio = Path(req.input_audio) if r.workflow in (W.AVATAR, W.LIP_SYNC) and req.input_audio else None
     return DraftPlan(
-        width=width, height=height, fps=r.fps, segments=segments, model_name=spec.name,
-        sound=bool(req.sound) or audio is not None, audio_source=audio,
-        metadata={"title": (req.prompt or spec.name)[:120], "description": f"{spec.air_id} {r.workflow.value}"},
+        width=width,
+        height=height,
+        fps=r.fps,
+        segments=segments,
+        model_name=spec.name,
+        sound=bool(req.sound) or audio is not None,
+        audio_source=audio,
+        metadata={
+            "title": (req.prompt or spec.name)[:120],
+            "description": f"{spec.air_id} {r.workflow.value}",
+        },
     )
 
 

@@ -51,8 +51,9 @@ def _segment_frames(plan: DraftPlan, seg: Segment, index: int) -> Iterator[Image
         yield frame
 
 
-def _video_frames(path: Path, w: int, h: int, n: int, overlay: Image.Image,
-                  at: tuple[int, int]) -> Iterator[Image.Image]:
+def _video_frames(
+    path: Path, w: int, h: int, n: int, overlay: Image.Image, at: tuple[int, int]
+) -> Iterator[Image.Image]:
     made = 0
     while made < n:
         with av.open(str(path)) as c:
@@ -69,13 +70,18 @@ def _video_frames(path: Path, w: int, h: int, n: int, overlay: Image.Image,
                 raise ValueError(f"{path.name}: no video frame could be decoded.")
 
 
-def render_draft(plan: DraftPlan, out_path: Path, progress: Progress | None = None,
-                 cancel: threading.Event | None = None) -> RenderResult:
+def render_draft(
+    plan: DraftPlan, out_path: Path, progress: Progress | None = None, cancel: threading.Event | None = None
+) -> RenderResult:
     if plan.width % 2 or plan.height % 2:
         raise ValueError(f"draft size {plan.width}×{plan.height}: H.264 needs even width and height.")
     total = plan.frame_count
-    metadata = {"title": plan.metadata.get("title", plan.model_name), "comment": DRAFT_COMMENT,
-                "description": plan.metadata.get("description", ""), "encoder": "Kling Desktop draft renderer"}
+    metadata = {
+        "title": plan.metadata.get("title", plan.model_name),
+        "comment": DRAFT_COMMENT,
+        "description": plan.metadata.get("description", ""),
+        "encoder": "Kling Desktop draft renderer",
+    }
     has_audio = plan.sound or plan.audio_source is not None
     try:
         with av.open(str(out_path), mode="w", format="mp4") as out:
@@ -103,8 +109,11 @@ def render_draft(plan: DraftPlan, out_path: Path, progress: Progress | None = No
             out.mux(vs.encode(None))
             if as_ is not None:
                 seconds = done / plan.fps
-                pcm = (decode_audio(plan.audio_source, seconds) if plan.audio_source
-                       else synth_bed([s.duration for s in plan.segments]))
+                pcm = (
+                    decode_audio(plan.audio_source, seconds)
+                    if plan.audio_source
+                    else synth_bed([s.duration for s in plan.segments])
+                )
                 for af in pcm_frames(pcm):
                     out.mux(as_.encode(af))
                 out.mux(as_.encode(None))
@@ -113,15 +122,25 @@ def render_draft(plan: DraftPlan, out_path: Path, progress: Progress | None = No
         raise
     if progress:
         progress(1.0)
-    return RenderResult(Path(out_path), plan.width, plan.height, plan.fps, done, done / plan.fps, has_audio, metadata)
+    return RenderResult(
+        Path(out_path), plan.width, plan.height, plan.fps, done, done / plan.fps, has_audio, metadata
+    )
 
 
 def render_still(plan: DraftPlan, out_path: Path) -> Path:
     """An image model's draft: the first segment's look as one PNG at the plan's size."""
     seg = plan.segments[0]
-    frames = _segment_frames(DraftPlan(plan.width, plan.height, 1, (Segment(1 / 1, seg.caption, seg.kind,
-                                                                            seg.first_image, None, None, seg.heading),),
-                                       plan.model_name), seg, 0)
+    frames = _segment_frames(
+        DraftPlan(
+            plan.width,
+            plan.height,
+            1,
+            (Segment(1 / 1, seg.caption, seg.kind, seg.first_image, None, None, seg.heading),),
+            plan.model_name,
+        ),
+        seg,
+        0,
+    )
     image = next(iter(frames))
     image.save(out_path, format="PNG", pnginfo=_png_info(plan))
     return Path(out_path)

@@ -10,8 +10,14 @@ from kling_desktop.catalog.models import all_models
 from kling_desktop.core.request import GenerationRequest
 from kling_desktop.jobs.states import JobState
 
-CHECK_REQUEST = GenerationRequest(model="klingai:kling-video@3-standard", prompt="Self-test: a lantern sways",
-                                  width=1280, height=720, duration=3, sound=True)
+CHECK_REQUEST = GenerationRequest(
+    model="klingai:kling-video@3-standard",
+    prompt="Self-test: a lantern sways",
+    width=1280,
+    height=720,
+    duration=3,
+    sound=True,
+)
 
 
 async def run_self_test(window: Any, timeout: float = 180.0) -> int:

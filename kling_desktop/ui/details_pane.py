@@ -29,27 +29,46 @@ class DetailsPane(QTextBrowser):
             return
         req = clip.request
         rows = [
-            _row("Prompt", clip.prompt), _row("Negative prompt", clip.negative_prompt),
+            _row("Prompt", clip.prompt),
+            _row("Negative prompt", clip.negative_prompt),
             _row("Model", f"{clip.model_name} ({clip.model})" if clip.model else ""),
-            _row("Provider", PROVIDER_LABELS.get(clip.provider, clip.provider) + (" — draft" if clip.is_draft else "")
-                 if clip.provider else "Imported"),
+            _row(
+                "Provider",
+                PROVIDER_LABELS.get(clip.provider, clip.provider) + (" — draft" if clip.is_draft else "")
+                if clip.provider
+                else "Imported",
+            ),
             _row("Workflow", clip.workflow),
             _row("Duration", f"{clip.duration:.2f} s" if clip.duration else ""),
             _row("Size", f"{clip.width}×{clip.height}" if clip.width else ""),
             _row("Frame rate", f"{clip.fps:g} fps" if clip.fps else ""),
             _row("Audio", "yes" if clip.has_audio else "no"),
-            _row("Cost", "free (draft)" if clip.is_draft else (f"${clip.cost:.3f}" if clip.cost is not None else "")),
-            _row("Requested duration", req.get("duration")), _row("Requested size",
-                                                                   f"{req['width']}×{req['height']}" if req.get("width") else ""),
-            _row("CFG scale", req.get("cfg_scale")), _row("Sound", req.get("sound")),
+            _row(
+                "Cost",
+                "free (draft)" if clip.is_draft else (f"${clip.cost:.3f}" if clip.cost is not None else ""),
+            ),
+            _row("Requested duration", req.get("duration")),
+            _row("Requested size", f"{req['width']}×{req['height']}" if req.get("width") else ""),
+            _row("CFG scale", req.get("cfg_scale")),
+            _row("Sound", req.get("sound")),
             _row("Shots", " | ".join(f"{s['prompt']} ({s['duration']:g} s)" for s in req.get("shots", []))),
             _row("Settings", ", ".join(f"{k}={v}" for k, v in (req.get("settings") or {}).items())),
-            _row("Inputs", ", ".join(f"{k}: {', '.join(Path(x).name for x in (v if isinstance(v, list) else [v]))}"
-                                     for k, v in clip.inputs.items())),
-            _row("Job", clip.job_id), _row("Task id", clip.task_id), _row("Remote id", clip.remote_id),
+            _row(
+                "Inputs",
+                ", ".join(
+                    f"{k}: {', '.join(Path(x).name for x in (v if isinstance(v, list) else [v]))}"
+                    for k, v in clip.inputs.items()
+                ),
+            ),
+            _row("Job", clip.job_id),
+            _row("Task id", clip.task_id),
+            _row("Remote id", clip.remote_id),
             _row("Created", clip.created_at),
-            _row("Submitted", clip.timings.get("submitted")), _row("Finished", clip.timings.get("finished")),
-            _row("Tags", clip.tags), _row("Derived from", clip.parent_id), _row("File", clip.path),
+            _row("Submitted", clip.timings.get("submitted")),
+            _row("Finished", clip.timings.get("finished")),
+            _row("Tags", clip.tags),
+            _row("Derived from", clip.parent_id),
+            _row("File", clip.path),
         ]
         title = html.escape(clip.title or Path(clip.path).name)
         self.setHtml(f"<h3>{title}</h3><table>{''.join(rows)}</table>")

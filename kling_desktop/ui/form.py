@@ -26,9 +26,13 @@ from kling_desktop.ui.timeline import ShotTimeline
 class GenerationForm(QWidget):
     generate_requested = Signal(object, str)  # GenerationRequest, provider name
 
-    def __init__(self, cache_dir: Path, provider_reason: ProviderReason,
-                 request_problem: Callable[[str, GenerationRequest], str | None] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        cache_dir: Path,
+        provider_reason: ProviderReason,
+        request_problem: Callable[[str, GenerationRequest], str | None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._request_problem = request_problem
         self.spec: ModelSpec | None = None
@@ -81,8 +85,15 @@ class GenerationForm(QWidget):
         self._revalidate = QTimer(self, singleShot=True, interval=150)
         self._revalidate.timeout.connect(self.refresh)
         self.picker.model_changed.connect(self.set_model)
-        for sig in (self.prompt.changed, self.negative.changed, self.first.changed, self.last.changed,
-                    self.timeline.changed, self.zones.changed, self.settings.changed):
+        for sig in (
+            self.prompt.changed,
+            self.negative.changed,
+            self.first.changed,
+            self.last.changed,
+            self.timeline.changed,
+            self.zones.changed,
+            self.settings.changed,
+        ):
             sig.connect(self._revalidate.start)
         self.swap_button.clicked.connect(self.swap_frames)
         self.loop_button.clicked.connect(lambda: self.last.set_path(self.first.path()))
@@ -129,11 +140,16 @@ class GenerationForm(QWidget):
         """What the artist can see now, by request field name (tests compare it with the ModelSpec)."""
         out = set()
         checks = {
-            "prompt": self.groups["prompt"], "negative_prompt": self.groups["negative_prompt"],
-            "first_frame": self.groups["frames"], "last_frame": self.last, "shots": self.groups["shots"],
-            "cfg_scale": self.settings.cfg, "resolution": self.settings.resolution_combo,
+            "prompt": self.groups["prompt"],
+            "negative_prompt": self.groups["negative_prompt"],
+            "first_frame": self.groups["frames"],
+            "last_frame": self.last,
+            "shots": self.groups["shots"],
+            "cfg_scale": self.settings.cfg,
+            "resolution": self.settings.resolution_combo,
             "number_results": self.settings.count,
-            "duration": self.settings.duration_combo if self.settings.duration_combo.isVisibleTo(self)
+            "duration": self.settings.duration_combo
+            if self.settings.duration_combo.isVisibleTo(self)
             else self.settings.duration_spin,
             "size": self.settings.size_combo,
         }
@@ -141,8 +157,11 @@ class GenerationForm(QWidget):
         out |= self.zones.visible_names()
         spec = self.spec
         if spec:
-            out |= {f"settings.{s.name}" for s in spec.provider_settings
-                    if (w := self.settings.setting_widget(s.name)) is not None and w.isVisibleTo(self)}
+            out |= {
+                f"settings.{s.name}"
+                for s in spec.provider_settings
+                if (w := self.settings.setting_widget(s.name)) is not None and w.isVisibleTo(self)
+            }
         return out
 
     # ---- building the request ---------------------------------------------------------------------------
@@ -161,12 +180,15 @@ class GenerationForm(QWidget):
             first_frame=self.first.path() if "first_frame" in shown else None,
             last_frame=self.last.path() if "last_frame" in shown else None,
             shots=shots,
-            width=size[0] if size else None, height=size[1] if size else None,
+            width=size[0] if size else None,
+            height=size[1] if size else None,
             resolution=self.settings.resolution(),
             cfg_scale=self.settings.cfg_value(),
-            reference_images=tuple(z.paths("reference_images")), reference_videos=tuple(z.paths("reference_videos")),
+            reference_images=tuple(z.paths("reference_images")),
+            reference_videos=tuple(z.paths("reference_videos")),
             reference_voices=tuple(z.paths("reference_voices")),
-            input_video=next(iter(z.paths("input_video")), None), input_audio=next(iter(z.paths("input_audio")), None),
+            input_video=next(iter(z.paths("input_video")), None),
+            input_audio=next(iter(z.paths("input_audio")), None),
             input_image=z.portrait.path() if "input_image" in shown else None,
             number_results=self.settings.count.value() if "number_results" in shown else 1,
         )
@@ -190,8 +212,11 @@ class GenerationForm(QWidget):
         self.settings.set_shots_total(sum(s.duration for s in shots) if shots else None)
         req = self.current_request()
         messages = [p.message for p in problems_for(req)]
-        messages += [m for m in (self.first.problem(), self.last.problem()) if m and (self.first.isVisible()
-                                                                                       or self.last.isVisible())]
+        messages += [
+            m
+            for m in (self.first.problem(), self.last.problem())
+            if m and (self.first.isVisible() or self.last.isVisible())
+        ]
         messages += self.zones.problems()
         if not messages and self._request_problem is not None:
             if problem := self._request_problem(self.settings.provider_name(), req):

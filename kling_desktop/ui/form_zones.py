@@ -24,8 +24,11 @@ def _media_checker(field: str, limit: MediaRequirement | None, kind: str, max_mb
         info = probe_media(path)
         desc = f"{info.duration or 0:.1f} s" + (f", {info.width}×{info.height}" if info.width else "")
         desc += f", {info.size_bytes / 1048576:.1f} MB"
-        problems = [p.message.split(": ", 1)[-1] for p in check_media_file(field, path, limit, kind, max_mb=max_mb)]
+        problems = [
+            p.message.split(": ", 1)[-1] for p in check_media_file(field, path, limit, kind, max_mb=max_mb)
+        ]
         return desc, problems
+
     return check
 
 
@@ -33,6 +36,7 @@ def _image_checker(limit: ImageRequirement | None) -> Checker:
     def check(path: str) -> tuple[str, list[str]]:
         info = inspect_image(path)
         return info.describe(), [p.message.split(": ", 1)[-1] for p in check_image(info, limit)]
+
     return check
 
 
@@ -63,7 +67,9 @@ class InputZones(QWidget):
         refs = spec.reference_images
         max_refs = spec.max_reference_images
         where = ", ".join(f"{w.label.lower()}: {r.min}–{r.max}" for w, r in refs.items())
-        with_video = next((r.max_with_reference_video for r in refs.values() if r.max_with_reference_video), None)
+        with_video = next(
+            (r.max_with_reference_video for r in refs.values() if r.max_with_reference_video), None
+        )
         if with_video:
             where += f" ({with_video} with a reference video)"
         self.lists["reference_images"].configure(max_refs, where, _image_checker(spec.image_requirement))
@@ -71,19 +77,29 @@ class InputZones(QWidget):
         self.lists["reference_videos"].configure(
             max((r.max for r in spec.reference_videos.values()), default=1),
             ", ".join(w.label.lower() for w in spec.reference_videos) + (f" · {rv.describe()}" if rv else ""),
-            _media_checker("reference_videos", rv, "video", spec.input_max_mb))
+            _media_checker("reference_videos", rv, "video", spec.input_max_mb),
+        )
         voice = spec.reference_voice_requirement
         self.lists["reference_voices"].configure(
             spec.reference_voices_max or 1,
             (voice.describe() + (f" · {voice.note}" if voice.note else "")) if voice else "",
-            _media_checker("reference_voices", voice, "audio", None))
+            _media_checker("reference_voices", voice, "audio", None),
+        )
         iv = spec.input_video
-        note = f" ({iv.fast_min_seconds:g}–{iv.fast_max_seconds:g} s in fast mode)" if iv and iv.fast_min_seconds else ""
-        self.lists["input_video"].configure(1, (iv.describe() + note) if iv else "",
-                                            _media_checker("input_video", iv, "video", spec.input_max_mb))
+        note = (
+            f" ({iv.fast_min_seconds:g}–{iv.fast_max_seconds:g} s in fast mode)"
+            if iv and iv.fast_min_seconds
+            else ""
+        )
+        self.lists["input_video"].configure(
+            1,
+            (iv.describe() + note) if iv else "",
+            _media_checker("input_video", iv, "video", spec.input_max_mb),
+        )
         ia = spec.input_audio
-        self.lists["input_audio"].configure(1, ia.describe() if ia else "",
-                                            _media_checker("input_audio", ia, "audio", None))
+        self.lists["input_audio"].configure(
+            1, ia.describe() if ia else "", _media_checker("input_audio", ia, "audio", None)
+        )
         self.portrait.set_requirement(spec.input_image)
         for name, zone in self.lists.items():
             zone.setVisible(name in self._shown)
@@ -112,10 +128,13 @@ class InputZones(QWidget):
         return self.portrait.busy or any(z.pending for z in self.lists.values())
 
     def load(self, req: GenerationRequest) -> None:
-        values = {"reference_images": list(req.reference_images), "reference_videos": list(req.reference_videos),
-                  "reference_voices": list(req.reference_voices),
-                  "input_video": [req.input_video] if req.input_video else [],
-                  "input_audio": [req.input_audio] if req.input_audio else []}
+        values = {
+            "reference_images": list(req.reference_images),
+            "reference_videos": list(req.reference_videos),
+            "reference_voices": list(req.reference_voices),
+            "input_video": [req.input_video] if req.input_video else [],
+            "input_audio": [req.input_audio] if req.input_audio else [],
+        }
         for name, paths in values.items():
             self.lists[name].set_paths(paths)
         self.portrait.set_path(req.input_image)

@@ -49,14 +49,18 @@ def fetch_image_url(url: str, folder: Path) -> Path:
     return target
 
 
-def _check(path: str, requirement: ImageRequirement | None, max_mb: float | None) -> tuple[ImageInfo, list[str], QImage]:
+def _check(
+    path: str, requirement: ImageRequirement | None, max_mb: float | None
+) -> tuple[ImageInfo, list[str], QImage]:
     info = inspect_image(path)
     problems = [p.message.split(": ", 1)[-1] for p in check_image(info, requirement)]
     if max_mb and info.megabytes > max_mb:
         problems.append(f"{info.path.name} is {info.megabytes:.1f} MB; the limit is {max_mb:g} MB.")
     image = QImage(path)
     if not image.isNull():
-        image = image.scaled(PREVIEW, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        image = image.scaled(
+            PREVIEW, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
     return info, problems, image
 
 
@@ -75,7 +79,9 @@ class ImageDropZone(QFrame):
         self.busy = False
         self._generation = 0
         self.title = QLabel(f"<b>{title}</b>")
-        self.preview = QLabel("Drop an image here,\npaste (Ctrl+V) or browse", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.preview = QLabel(
+            "Drop an image here,\npaste (Ctrl+V) or browse", alignment=Qt.AlignmentFlag.AlignCenter
+        )
         self.preview.setMinimumSize(PREVIEW)
         self.preview.setObjectName("hint")
         self.info = QLabel(objectName="hint", wordWrap=True)
@@ -126,7 +132,9 @@ class ImageDropZone(QFrame):
             return  # a newer image replaced this one
         self.busy = False
         if error is not None:
-            self._problem = str(error) if isinstance(error, ImageError) else f"Could not read the image: {error}"
+            self._problem = (
+                str(error) if isinstance(error, ImageError) else f"Could not read the image: {error}"
+            )
             self.preview.setPixmap(QPixmap())
             self.preview.setText("✕")
             self.info.setText(self._problem)
@@ -197,8 +205,9 @@ class ImageDropZone(QFrame):
         self.busy = True
         self.info.setText(f"Downloading {url.host()}…")
         folder = self.cache_dir / "dropped"
-        run_in_thread(lambda: str(fetch_image_url(url.toString(), folder)),
-                      lambda r, e: self._fetched(gen, r, e), self)
+        run_in_thread(
+            lambda: str(fetch_image_url(url.toString(), folder)), lambda r, e: self._fetched(gen, r, e), self
+        )
 
     def _fetched(self, generation: int, path: object, error: Exception | None) -> None:
         if generation != self._generation:
@@ -214,9 +223,11 @@ class ImageDropZone(QFrame):
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"pasted-{abs(image.cacheKey())}.png"
         self.busy = True
-        run_in_thread(lambda: image.save(str(target), "PNG") and str(target),
-                      lambda r, e: self.set_path(str(r)) if r else self._reject("The pasted image could not be saved."),
-                      self)
+        run_in_thread(
+            lambda: image.save(str(target), "PNG") and str(target),
+            lambda r, e: self.set_path(str(r)) if r else self._reject("The pasted image could not be saved."),
+            self,
+        )
 
     def _reject(self, message: str) -> None:
         self._problem = message

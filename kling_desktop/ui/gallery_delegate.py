@@ -24,7 +24,9 @@ class GalleryDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
         return TILE
 
-    def paint(self, p: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, p: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         clip: Clip | None = index.data(CLIP_ROLE)
         if clip is None:
             return
@@ -40,12 +42,24 @@ class GalleryDelegate(QStyledItemDelegate):
         if index.row() == self.hover_row and self.hover_strip is not None and not self.hover_strip.isNull():
             frame_w = self.hover_strip.width() // SCRUB_FRAMES
             k = min(SCRUB_FRAMES - 1, int(self.hover_fraction * SCRUB_FRAMES))
-            p.drawPixmap(thumb_rect, self.hover_strip, QRect(k * frame_w, 0, frame_w, self.hover_strip.height()))
-            p.fillRect(QRect(thumb_rect.left(), thumb_rect.bottom() - 3,
-                             int(thumb_rect.width() * self.hover_fraction), 3), QColor("#f0b14a"))
+            p.drawPixmap(
+                thumb_rect, self.hover_strip, QRect(k * frame_w, 0, frame_w, self.hover_strip.height())
+            )
+            p.fillRect(
+                QRect(
+                    thumb_rect.left(),
+                    thumb_rect.bottom() - 3,
+                    int(thumb_rect.width() * self.hover_fraction),
+                    3,
+                ),
+                QColor("#f0b14a"),
+            )
         elif isinstance(pix, QPixmap) and not pix.isNull():
-            scaled = pix.scaled(thumb_rect.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                Qt.TransformationMode.SmoothTransformation)
+            scaled = pix.scaled(
+                thumb_rect.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
             x = thumb_rect.left() + (thumb_rect.width() - scaled.width()) // 2
             p.drawPixmap(x, thumb_rect.top() + (thumb_rect.height() - scaled.height()) // 2, scaled)
         else:
@@ -56,24 +70,40 @@ class GalleryDelegate(QStyledItemDelegate):
         small.setPointSizeF(max(7.0, option.font.pointSizeF() - 1.5))
         p.setFont(small)
         if clip.duration:
-            self._pill(p, thumb_rect.right() - 52, thumb_rect.bottom() - 22, f"{clip.duration:4.1f}s", "#000000c0")
+            self._pill(
+                p, thumb_rect.right() - 52, thumb_rect.bottom() - 22, f"{clip.duration:4.1f}s", "#000000c0"
+            )
         if clip.is_draft:
             self._pill(p, thumb_rect.left() + 4, thumb_rect.top() + 4, "DRAFT", "#f0b14a", "#1d1f24")
         elif clip.source == "generated":
             self._pill(p, thumb_rect.left() + 4, thumb_rect.top() + 4, "CLOUD", "#5b7db1")
         if clip.favourite:
             p.setPen(QColor("#f0b14a"))
-            p.drawText(QRect(thumb_rect.right() - 22, thumb_rect.top() + 2, 20, 20), Qt.AlignmentFlag.AlignCenter, "★")
+            p.drawText(
+                QRect(thumb_rect.right() - 22, thumb_rect.top() + 2, 20, 20),
+                Qt.AlignmentFlag.AlignCenter,
+                "★",
+            )
         p.setPen(QColor("#e6e6e6"))
         title_rect = QRect(r.left() + 8, thumb_rect.bottom() + 4, r.width() - 16, 18)
         p.setFont(option.font)
-        p.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                   p.fontMetrics().elidedText(clip.title or "Untitled", Qt.TextElideMode.ElideRight, title_rect.width()))
+        p.drawText(
+            title_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            p.fontMetrics().elidedText(
+                clip.title or "Untitled", Qt.TextElideMode.ElideRight, title_rect.width()
+            ),
+        )
         p.setFont(small)
         p.setPen(QColor("#9aa0aa"))
         sub = QRect(r.left() + 8, title_rect.bottom() + 1, r.width() - 16, 16)
-        p.drawText(sub, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                   p.fontMetrics().elidedText(clip.model_name or "Imported", Qt.TextElideMode.ElideRight, sub.width()))
+        p.drawText(
+            sub,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            p.fontMetrics().elidedText(
+                clip.model_name or "Imported", Qt.TextElideMode.ElideRight, sub.width()
+            ),
+        )
         p.restore()
 
     @staticmethod

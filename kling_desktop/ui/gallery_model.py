@@ -25,15 +25,20 @@ Index = QModelIndex | QPersistentModelIndex
 class GalleryModel(QAbstractListModel):
     loaded = Signal()  # a query (first page) arrived
 
-    def __init__(self, store: LibraryStore, thumb_dir: Path, cache_bytes: int = 96 * 1024 * 1024,
-                 parent: Any = None) -> None:
+    def __init__(
+        self, store: LibraryStore, thumb_dir: Path, cache_bytes: int = 96 * 1024 * 1024, parent: Any = None
+    ) -> None:
         super().__init__(parent)
         self.store, self.thumb_dir = store, thumb_dir
         self.clips: list[Clip] = []
         self.total = 0
         self.filter, self.sort = ClipFilter(), "newest"
-        self.pixmaps: SizeCappedLRU[str, QPixmap] = SizeCappedLRU(cache_bytes, lambda p: p.width() * p.height() * 4)
-        self.strips: SizeCappedLRU[str, QPixmap] = SizeCappedLRU(cache_bytes // 2, lambda p: p.width() * p.height() * 4)
+        self.pixmaps: SizeCappedLRU[str, QPixmap] = SizeCappedLRU(
+            cache_bytes, lambda p: p.width() * p.height() * 4
+        )
+        self.strips: SizeCappedLRU[str, QPixmap] = SizeCappedLRU(
+            cache_bytes // 2, lambda p: p.width() * p.height() * 4
+        )
         self._pending: set[str] = set()
         self._query_id = 0
         self._fetching = False
@@ -88,7 +93,9 @@ class GalleryModel(QAbstractListModel):
             return
         self._fetching = True
         qid, offset, f, sort = self._query_id, len(self.clips), self.filter, self.sort
-        run_in_thread(lambda: self.store.query(f, sort, offset, PAGE), lambda r, e: self._more(qid, r, e), self)
+        run_in_thread(
+            lambda: self.store.query(f, sort, offset, PAGE), lambda r, e: self._more(qid, r, e), self
+        )
 
     def _more(self, qid: int, clips: Any, error: Exception | None) -> None:
         self._fetching = False
@@ -104,8 +111,11 @@ class GalleryModel(QAbstractListModel):
         self._query_id += 1
         self.filter, self.sort = f, sort
         qid = self._query_id
-        run_in_thread(lambda: (self.store.count(f), self.store.query(f, sort, 0, PAGE)),
-                      lambda r, e: self._first(qid, r, e), self)
+        run_in_thread(
+            lambda: (self.store.count(f), self.store.query(f, sort, 0, PAGE)),
+            lambda r, e: self._first(qid, r, e),
+            self,
+        )
 
     def refresh(self) -> None:
         self.set_query(self.filter, self.sort)
@@ -114,7 +124,7 @@ class GalleryModel(QAbstractListModel):
         if qid != self._query_id:
             return
         self.beginResetModel()
-        self.total, self.clips = (result if error is None else (0, []))
+        self.total, self.clips = result if error is None else (0, [])
         self._fetching = False
         self.endResetModel()
         self.loaded.emit()
@@ -152,7 +162,11 @@ class GalleryModel(QAbstractListModel):
 
     def _thumb_ready(self, clip_id: str, image: Any, error: Exception | None) -> None:
         self._pending.discard(clip_id)
-        pix = QPixmap.fromImage(image) if error is None and isinstance(image, QImage) and not image.isNull() else QPixmap()
+        pix = (
+            QPixmap.fromImage(image)
+            if error is None and isinstance(image, QImage) and not image.isNull()
+            else QPixmap()
+        )
         if pix.isNull():
             pix = QPixmap(1, 1)
             pix.fill(Qt.GlobalColor.darkGray)

@@ -34,9 +34,11 @@ from kling_desktop.ui.workers import run_in_thread
 
 DATES = (("Any date", None), ("Today", 1), ("Last 7 days", 7), ("Last 30 days", 30))
 SORTS = (("Newest first", "newest"), ("Oldest first", "oldest"), ("Name", "name"), ("Longest", "duration"))
-EMPTY = ("<h2>Nothing here yet</h2><p>Drop an image on <b>First frame</b> to animate it, or write a prompt and "
-         "press <b>Generate</b>.</p><p style='color:#9aa0aa'>Drafts render on this computer for free and are marked "
-         "DRAFT. When one looks right, run it on a cloud provider (Settings → Providers) for the real thing.</p>")
+EMPTY = (
+    "<h2>Nothing here yet</h2><p>Drop an image on <b>First frame</b> to animate it, or write a prompt and "
+    "press <b>Generate</b>.</p><p style='color:#9aa0aa'>Drafts render on this computer for free and are marked "
+    "DRAFT. When one looks right, run it on a cloud provider (Settings → Providers) for the real thing.</p>"
+)
 
 
 class GalleryWorkspace(QWidget):
@@ -45,7 +47,9 @@ class GalleryWorkspace(QWidget):
     animate_requested = Signal(str)  # image path
     rerender_requested = Signal(str)  # clip id
 
-    def __init__(self, store: LibraryStore, thumb_dir: Path, frames_dir: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: LibraryStore, thumb_dir: Path, frames_dir: Path, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.store, self.frames_dir = store, frames_dir
         self.model = GalleryModel(store, thumb_dir, parent=self)
@@ -65,8 +69,14 @@ class GalleryWorkspace(QWidget):
         self.kind_filter.addItem("Images", "image")
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
-        for w in (self.model_filter, self.provider_filter, self.kind_filter, self.date_filter, self.favourites,
-                  self.sort):
+        for w in (
+            self.model_filter,
+            self.provider_filter,
+            self.kind_filter,
+            self.date_filter,
+            self.favourites,
+            self.sort,
+        ):
             bar.addWidget(w)
         self.view = GalleryView(self.model)
         self.empty = QLabel(EMPTY, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True, objectName="banner")
@@ -91,7 +101,9 @@ class GalleryWorkspace(QWidget):
         for combo in (self.model_filter, self.provider_filter, self.kind_filter, self.date_filter, self.sort):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.favourites.toggled.connect(self.apply_filters)
-        self.view.selectionModel().currentChanged.connect(lambda cur, _prev: self._selected(cur.data(CLIP_ROLE)))
+        self.view.selectionModel().currentChanged.connect(
+            lambda cur, _prev: self._selected(cur.data(CLIP_ROLE))
+        )
         self.view.doubleClicked.connect(lambda idx: self.play(idx.data(CLIP_ROLE)))
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._menu)
@@ -102,15 +114,19 @@ class GalleryWorkspace(QWidget):
 
     # ---- data -------------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        run_in_thread(lambda: (self.store.distinct("model"), self.store.distinct("provider")), self._facets, self)
+        run_in_thread(
+            lambda: (self.store.distinct("model"), self.store.distinct("provider")), self._facets, self
+        )
         self.apply_filters()
 
     def _facets(self, result: object, error: Exception | None) -> None:
         if error is not None:
             return
         models, providers = result  # type: ignore[misc]
-        for combo, values, everything in ((self.model_filter, models, "All models"),
-                                          (self.provider_filter, providers, "All providers")):
+        for combo, values, everything in (
+            (self.model_filter, models, "All models"),
+            (self.provider_filter, providers, "All providers"),
+        ):
             current = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
@@ -123,9 +139,14 @@ class GalleryWorkspace(QWidget):
     def current_filter(self) -> ClipFilter:
         days = self.date_filter.currentData()
         since = (datetime.now(UTC) - timedelta(days=days)).isoformat() if days else ""
-        return ClipFilter(text=self.search.text(), model=self.model_filter.currentData() or "",
-                          provider=self.provider_filter.currentData() or "", kind=self.kind_filter.currentData() or "",
-                          favourites_only=self.favourites.isChecked(), since=since)
+        return ClipFilter(
+            text=self.search.text(),
+            model=self.model_filter.currentData() or "",
+            provider=self.provider_filter.currentData() or "",
+            kind=self.kind_filter.currentData() or "",
+            favourites_only=self.favourites.isChecked(),
+            since=since,
+        )
 
     def apply_filters(self) -> None:
         self.model.set_query(self.current_filter(), self.sort.currentData() or "newest")
@@ -154,8 +175,12 @@ class GalleryWorkspace(QWidget):
     def _add_shortcuts(self) -> None:
         from PySide6.QtGui import QShortcut
 
-        for keys, fn in ((QKeySequence.StandardKey.Delete, self.delete_selected), ("F", self.toggle_favourite),
-                         ("F2", self.rename), ("Ctrl+Shift+C", self.copy_path)):
+        for keys, fn in (
+            (QKeySequence.StandardKey.Delete, self.delete_selected),
+            ("F", self.toggle_favourite),
+            ("F2", self.rename),
+            ("Ctrl+Shift+C", self.copy_path),
+        ):
             QShortcut(QKeySequence(keys), self.view, fn, context=Qt.ShortcutContext.WidgetShortcut)
 
     def _menu(self, pos: QPoint) -> None:
@@ -180,7 +205,9 @@ class GalleryWorkspace(QWidget):
         menu.addAction("Copy path", self.copy_path)
         menu.addAction("Export with sidecar…", self.export_selected)
         menu.addSeparator()
-        menu.addAction(f"Move {len(clips)} to trash…" if len(clips) > 1 else "Move to trash…", self.delete_selected)
+        menu.addAction(
+            f"Move {len(clips)} to trash…" if len(clips) > 1 else "Move to trash…", self.delete_selected
+        )
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     def continue_from_last_frame(self, clip: Clip) -> None:
@@ -191,14 +218,25 @@ class GalleryWorkspace(QWidget):
             extract_frame(clip.path, "last").save(target, "PNG")
             return str(target)
 
-        run_in_thread(work, lambda path, e: self.continue_requested.emit(path) if e is None else
-                      QMessageBox.warning(self, "Continue from last frame", f"The last frame could not be read: {e}"),
-                      self)
+        run_in_thread(
+            work,
+            lambda path, e: (
+                self.continue_requested.emit(path)
+                if e is None
+                else QMessageBox.warning(
+                    self, "Continue from last frame", f"The last frame could not be read: {e}"
+                )
+            ),
+            self,
+        )
 
     def _update(self, clip_id: str, **changes: object) -> None:
         """Write to the store off the GUI thread; the tile updates when it is saved."""
-        run_in_thread(lambda: self.store.update(clip_id, **changes),
-                      lambda clip, e: self.model.replace_clip(clip) if e is None else None, self)
+        run_in_thread(
+            lambda: self.store.update(clip_id, **changes),
+            lambda clip, e: self.model.replace_clip(clip) if e is None else None,
+            self,
+        )
 
     def toggle_favourite(self) -> None:
         for clip in self.selected_clips():
@@ -235,9 +273,13 @@ class GalleryWorkspace(QWidget):
         clips = self.selected_clips()
         if not clips:
             return
-        if confirm and QMessageBox.question(
-                self, "Move to trash", f"Move {len(clips)} clip(s) and their sidecars to the trash?") \
-                != QMessageBox.StandardButton.Yes:
+        if (
+            confirm
+            and QMessageBox.question(
+                self, "Move to trash", f"Move {len(clips)} clip(s) and their sidecars to the trash?"
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
             return
         self.player.stop()
         ids = [c.id for c in clips]

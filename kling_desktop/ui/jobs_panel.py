@@ -31,7 +31,9 @@ class JobsModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None
@@ -42,13 +44,23 @@ class JobsModel(QAbstractTableModel):
         job = self.jobs[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (job.id, job.state.label, job.model.split(":", 1)[-1], PROVIDER_LABELS.get(job.provider, job.provider),
-                    _elapsed(job), f"{job.progress:.0%}" if job.progress is not None else "",
-                    "free" if job.provider == "local" else (f"${job.cost:.2f}" if job.cost is not None else ""))[col]
+            return (
+                job.id,
+                job.state.label,
+                job.model.split(":", 1)[-1],
+                PROVIDER_LABELS.get(job.provider, job.provider),
+                _elapsed(job),
+                f"{job.progress:.0%}" if job.progress is not None else "",
+                "free" if job.provider == "local" else (f"${job.cost:.2f}" if job.cost is not None else ""),
+            )[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             return job.error or job.state.label
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
-            return QColor({"failed": "#ff8a7a", "done": "#8fd19e", "cancelled": "#9aa0aa"}.get(job.state.value, "#f0b14a"))
+            return QColor(
+                {"failed": "#ff8a7a", "done": "#8fd19e", "cancelled": "#9aa0aa"}.get(
+                    job.state.value, "#f0b14a"
+                )
+            )
         if role == Qt.ItemDataRole.UserRole:
             return job
         return None

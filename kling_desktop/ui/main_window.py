@@ -56,8 +56,9 @@ class MainWindow(QMainWindow):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(560)
         self.form_scroll = scroll
-        self.gallery = GalleryWorkspace(services.library, services.paths.cache / "thumbs",
-                                        services.paths.cache / "frames")
+        self.gallery = GalleryWorkspace(
+            services.library, services.paths.cache / "thumbs", services.paths.cache / "frames"
+        )
         self.jobs = JobsPanel()
         self.tabs = QTabWidget()
         self.workspaces: dict[str, QWidget] = {}
@@ -73,13 +74,16 @@ class MainWindow(QMainWindow):
         self.form.generate_requested.connect(self.submit)
         self.jobs.cancel_requested.connect(lambda jid: self._spawn(services.runner.cancel(jid)))
         self.jobs.retry_requested.connect(lambda jid: self._spawn(services.runner.retry(jid)))
-        self.gallery.remix_requested.connect(lambda d: self.form.load_request(GenerationRequest.model_validate(d)))
+        self.gallery.remix_requested.connect(
+            lambda d: self.form.load_request(GenerationRequest.model_validate(d))
+        )
         self.gallery.continue_requested.connect(self.form.set_first_frame)
         self.gallery.animate_requested.connect(self.form.set_first_frame)
         self.gallery.rerender_requested.connect(self.rerender)
         self._menus()
-        self.statusBar().showMessage("Ready. Drafts render on this computer; nothing leaves it unless you pick a "
-                                     "cloud provider.")
+        self.statusBar().showMessage(
+            "Ready. Drafts render on this computer; nothing leaves it unless you pick a cloud provider."
+        )
         self._tasks: set[asyncio.Future[object]] = set()
         self._restore()
 
@@ -102,9 +106,11 @@ class MainWindow(QMainWindow):
 
     def _banner_text(self) -> str:
         status = self.services.credentials.status()
-        text = ("<b>Drafts are free and private.</b> The <i>Draft</i> provider renders an animatic of your request "
-                "on this computer (camera moves, your frames, one captioned segment per shot) so you can check "
-                "timing and framing. For real Kling output, add a Runware or Kling key in <b>Settings</b>.")
+        text = (
+            "<b>Drafts are free and private.</b> The <i>Draft</i> provider renders an animatic of your request "
+            "on this computer (camera moves, your frames, one captioned segment per shot) so you can check "
+            "timing and framing. For real Kling output, add a Runware or Kling key in <b>Settings</b>."
+        )
         if not status.has_keyring:
             text += f"<br><span style='color:#f5c36d'>{status.sentence}</span>"
         return text
@@ -121,7 +127,11 @@ class MainWindow(QMainWindow):
 
         def done(prepared: object, error: Exception | None) -> None:
             if error is not None:
-                message = str(error) if isinstance(error, ImageError) else f"The inputs could not be prepared: {error}"
+                message = (
+                    str(error)
+                    if isinstance(error, ImageError)
+                    else f"The inputs could not be prepared: {error}"
+                )
                 self.form.problems.setText(f"• {message}")
                 return
             self._spawn(self.services.runner.submit(prepared, provider, parent_id=parent_id))  # type: ignore[arg-type]
@@ -131,20 +141,36 @@ class MainWindow(QMainWindow):
         run_in_thread(lambda: prepare_request(request, cache), done, self)
 
     def rerender(self, clip_id: str) -> None:
-        run_in_thread(lambda: self.services.library.get(clip_id),
-                      lambda clip, e: self._rerender(clip) if e is None else None, self)
+        run_in_thread(
+            lambda: self.services.library.get(clip_id),
+            lambda clip, e: self._rerender(clip) if e is None else None,
+            self,
+        )
 
     def _rerender(self, clip: object) -> None:
         clip_id = clip.id  # type: ignore[attr-defined]
         request = GenerationRequest.model_validate(clip.request)  # type: ignore[attr-defined]
-        run_in_thread(lambda: next((p for p, key in (("runware", "runware"), ("kling", "kling_access"))
-                                    if self.services.credentials.get(key)), None),
-                      lambda cloud, e: self._rerender_on(clip_id, request, cloud), self)
+        run_in_thread(
+            lambda: next(
+                (
+                    p
+                    for p, key in (("runware", "runware"), ("kling", "kling_access"))
+                    if self.services.credentials.get(key)
+                ),
+                None,
+            ),
+            lambda cloud, e: self._rerender_on(clip_id, request, cloud),
+            self,
+        )
 
     def _rerender_on(self, clip_id: str, request: GenerationRequest, cloud: object) -> None:
         if not isinstance(cloud, str):
-            QMessageBox.information(self, "Re-render as master", "Add a Runware or Kling key in Settings to "
-                                    "re-render this draft in the cloud. Your request is kept in the form.")
+            QMessageBox.information(
+                self,
+                "Re-render as master",
+                "Add a Runware or Kling key in Settings to "
+                "re-render this draft in the cloud. Your request is kept in the form.",
+            )
             self.form.load_request(request)
             return
         self.submit(request, str(cloud), parent_id=clip_id)
@@ -167,8 +193,14 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file.addAction(quit_action)
         help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction("About", lambda: QMessageBox.about(
-            self, APP_NAME, f"{APP_NAME} {__version__}\nMake, keep and play short videos with the Kling models."))
+        help_menu.addAction(
+            "About",
+            lambda: QMessageBox.about(
+                self,
+                APP_NAME,
+                f"{APP_NAME} {__version__}\nMake, keep and play short videos with the Kling models.",
+            ),
+        )
 
     def import_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Import videos from")
@@ -176,9 +208,16 @@ class MainWindow(QMainWindow):
             return
         from kling_desktop.library.importer import import_folder
 
-        run_in_thread(lambda: import_folder(self.services.library, Path(folder)),
-                      lambda r, e: (self.gallery.refresh(), self.statusBar().showMessage(
-                          f"Imported {len(r.added)} video(s)" if e is None else f"Import failed: {e}")), self)
+        run_in_thread(
+            lambda: import_folder(self.services.library, Path(folder)),
+            lambda r, e: (
+                self.gallery.refresh(),
+                self.statusBar().showMessage(
+                    f"Imported {len(r.added)} video(s)" if e is None else f"Import failed: {e}"
+                ),
+            ),
+            self,
+        )
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.services.settings, self.services.credentials, self)
@@ -193,8 +232,13 @@ class MainWindow(QMainWindow):
                 return notes
 
             def saved(notes: object, error: Exception | None) -> None:
-                self.statusBar().showMessage(" ".join(notes) if isinstance(notes, list) and notes else
-                                             "Settings saved." if error is None else f"Saving failed: {error}")
+                self.statusBar().showMessage(
+                    " ".join(notes)
+                    if isinstance(notes, list) and notes
+                    else "Settings saved."
+                    if error is None
+                    else f"Saving failed: {error}"
+                )
                 self.banner.setText(self._banner_text())
                 if self.form.spec:
                     self.form.set_model(self.form.spec.air_id)

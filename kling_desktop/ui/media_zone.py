@@ -22,8 +22,11 @@ from PySide6.QtWidgets import (
 
 from kling_desktop.ui.workers import run_in_thread
 
-FILTERS = {"image": "Images (*.png *.jpg *.jpeg *.webp)", "video": "Videos (*.mp4 *.mov *.webm *.mkv)",
-           "audio": "Audio (*.mp3 *.wav *.flac *.m4a *.mp4 *.mov)"}
+FILTERS = {
+    "image": "Images (*.png *.jpg *.jpeg *.webp)",
+    "video": "Videos (*.mp4 *.mov *.webm *.mkv)",
+    "audio": "Audio (*.mp3 *.wav *.flac *.m4a *.mp4 *.mov)",
+}
 Checker = Callable[[str], tuple[str, list[str]]]  # path -> (description, problems); runs off-thread
 
 
@@ -99,13 +102,17 @@ class MediaListZone(QFrame):
         else:
             desc, problems = result  # type: ignore[misc]
             self._problems[path] = problems
-            item.setText(f"{'✕' if problems else '✓'} {Path(path).name} — {desc}"
-                         + (f" — {' '.join(problems)}" if problems else ""))
+            item.setText(
+                f"{'✕' if problems else '✓'} {Path(path).name} — {desc}"
+                + (f" — {' '.join(problems)}" if problems else "")
+            )
         item.setToolTip(item.text())
         self.changed.emit()
 
     def remove_selected(self) -> None:
-        for item in self.list.selectedItems() or ([self.list.item(self.list.count() - 1)] if self.list.count() else []):
+        for item in self.list.selectedItems() or (
+            [self.list.item(self.list.count() - 1)] if self.list.count() else []
+        ):
             self._problems.pop(item.data(Qt.ItemDataRole.UserRole), None)
             self.list.takeItem(self.list.row(item))
         self._refresh()

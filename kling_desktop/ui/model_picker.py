@@ -53,8 +53,9 @@ class ModelPicker(QWidget):
         self.tree.resizeColumnToContents(0)
 
     def _search_text(self, spec: ModelSpec) -> str:
-        return " ".join([spec.name, spec.air_id, spec.family, spec.tier, *spec.badges,
-                         *(w.label for w in spec.workflows)]).lower()
+        return " ".join(
+            [spec.name, spec.air_id, spec.family, spec.tier, *spec.badges, *(w.label for w in spec.workflows)]
+        ).lower()
 
     def _filter(self, text: str) -> None:
         words = text.lower().split()

@@ -40,18 +40,31 @@ class Player(QWidget):
         self.video.setMinimumHeight(180)
         self.media.setVideoOutput(self.video)
         self.image = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
-        self.message = QLabel("Select a clip to play it.", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True,
-                              objectName="hint")
+        self.message = QLabel(
+            "Select a clip to play it.",
+            alignment=Qt.AlignmentFlag.AlignCenter,
+            wordWrap=True,
+            objectName="hint",
+        )
         self.stack = QStackedLayout()
         for w in (self.message, self.video, self.image):
             self.stack.addWidget(w)
         style = self.style()
-        self._icons = {k: style.standardIcon(v) for k, v in (
-            ("play", QStyle.StandardPixmap.SP_MediaPlay), ("pause", QStyle.StandardPixmap.SP_MediaPause),
-            ("back", QStyle.StandardPixmap.SP_MediaSeekBackward), ("step", QStyle.StandardPixmap.SP_MediaSeekForward),
-            ("full", QStyle.StandardPixmap.SP_TitleBarMaxButton))}
+        self._icons = {
+            k: style.standardIcon(v)
+            for k, v in (
+                ("play", QStyle.StandardPixmap.SP_MediaPlay),
+                ("pause", QStyle.StandardPixmap.SP_MediaPause),
+                ("back", QStyle.StandardPixmap.SP_MediaSeekBackward),
+                ("step", QStyle.StandardPixmap.SP_MediaSeekForward),
+                ("full", QStyle.StandardPixmap.SP_TitleBarMaxButton),
+            )
+        }
         self.play_button = QPushButton(self._icons["play"], "")
-        self.back_button, self.step_button = QPushButton(self._icons["back"], ""), QPushButton(self._icons["step"], "")
+        self.back_button, self.step_button = (
+            QPushButton(self._icons["back"], ""),
+            QPushButton(self._icons["step"], ""),
+        )
         self.back_button.setToolTip("Previous frame")
         self.step_button.setToolTip("Next frame")
         self.slider = QSlider(Qt.Orientation.Horizontal)
@@ -97,7 +110,12 @@ class Player(QWidget):
         self.audio.setVolume(0.8)
         self.full_button.clicked.connect(self.toggle_full_screen)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.video, self.leave_full_screen)
-        QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Space),
+            self,
+            self.toggle,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
 
     def open(self, path: str, fps: float | None = None, autoplay: bool = True) -> None:
         self.path, self.fps = path, fps or 24.0
@@ -107,11 +125,13 @@ class Player(QWidget):
             size = self.image.size()
 
             def load() -> QImage:  # decoded off the GUI thread
-                return QImage(path).scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
-                                           Qt.TransformationMode.SmoothTransformation)
+                return QImage(path).scaled(
+                    size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                )
 
-            run_in_thread(load, lambda img, e: self.image.setPixmap(QPixmap.fromImage(img)) if e is None else None,
-                          self)
+            run_in_thread(
+                load, lambda img, e: self.image.setPixmap(QPixmap.fromImage(img)) if e is None else None, self
+            )
             self.stack.setCurrentWidget(self.image)
             return
         self.stack.setCurrentWidget(self.video)
@@ -151,8 +171,10 @@ class Player(QWidget):
         if error == QMediaPlayer.Error.NoError:
             return
         name = Path(self.path).name if self.path else "This file"
-        message = (f"{name} cannot be played on this computer ({text or error.name}). "
-                   "Try “Reveal in file manager” and open it in another player.")
+        message = (
+            f"{name} cannot be played on this computer ({text or error.name}). "
+            "Try “Reveal in file manager” and open it in another player."
+        )
         self.message.setText(message)
         self.stack.setCurrentWidget(self.message)
         self.error_shown.emit(message)

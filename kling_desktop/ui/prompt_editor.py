@@ -9,10 +9,24 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QToolB
 from kling_desktop.catalog.spec import TextLimit
 
 # From the seeds' guides (001: Scene · Characters · Action · Camera · Audio & Style).
-STRUCTURE = ("Scene: \nCharacters: \nAction: \nCamera: \nAudio & Style: ")
-CAMERA_MOVES = ("slow push-in", "pull back to reveal", "dolly left", "dolly right", "tracking shot", "orbit around",
-                "crane up", "tilt down", "handheld", "static locked-off shot", "whip pan", "low-angle hero shot",
-                "over-the-shoulder", "close-up", "wide establishing shot")
+STRUCTURE = "Scene: \nCharacters: \nAction: \nCamera: \nAudio & Style: "
+CAMERA_MOVES = (
+    "slow push-in",
+    "pull back to reveal",
+    "dolly left",
+    "dolly right",
+    "tracking shot",
+    "orbit around",
+    "crane up",
+    "tilt down",
+    "handheld",
+    "static locked-off shot",
+    "whip pan",
+    "low-angle hero shot",
+    "over-the-shoulder",
+    "close-up",
+    "wide establishing shot",
+)
 
 
 class PromptEditor(QWidget):
@@ -49,8 +63,10 @@ class PromptEditor(QWidget):
 
     def _rebuild_menu(self) -> None:
         self.menu.clear()
-        self.menu.addAction("Prompt structure (Scene · Characters · Action · Camera · Audio & Style)",
-                            lambda: self._insert(STRUCTURE))
+        self.menu.addAction(
+            "Prompt structure (Scene · Characters · Action · Camera · Audio & Style)",
+            lambda: self._insert(STRUCTURE),
+        )
         cam = self.menu.addMenu("Camera move")
         for move in CAMERA_MOVES:
             cam.addAction(move, lambda m=move: self._insert(m))
@@ -72,7 +88,9 @@ class PromptEditor(QWidget):
             self.count.setObjectName("hint")
         else:
             over = n > self.limit.max_chars or 0 < n < self.limit.min_chars
-            self.count.setText(f"{n} / {self.limit.max_chars}" + (f" (min {self.limit.min_chars})" if over else ""))
+            self.count.setText(
+                f"{n} / {self.limit.max_chars}" + (f" (min {self.limit.min_chars})" if over else "")
+            )
             self.count.setObjectName("error" if over else "hint")
         self.count.style().unpolish(self.count)
         self.count.style().polish(self.count)

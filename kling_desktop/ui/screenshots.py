@@ -85,18 +85,32 @@ async def scenario(app: object, window: Any, services: Any, out: Path, home: Pat
     form.first.set_path(None)
     form.last.set_path(None)
     form.prompt.set_text("")
-    form.timeline.set_shots([Shot(prompt="Wide shot of a quiet library, dust in the light", duration=3),
-                             Shot(prompt="Camera pushes in on a reader turning a page", duration=4),
-                             Shot(prompt="Close-up: the page, a pressed flower falls out", duration=3)])
+    form.timeline.set_shots(
+        [
+            Shot(prompt="Wide shot of a quiet library, dust in the light", duration=3),
+            Shot(prompt="Camera pushes in on a reader turning a page", duration=4),
+            Shot(prompt="Close-up: the page, a pressed flower falls out", duration=3),
+        ]
+    )
     await _pump(app, 0.3)
     window.form_scroll.ensureWidgetVisible(form.timeline, 0, 400)
     await shot("04-three-shot-timeline")
     window.form_scroll.verticalScrollBar().setValue(0)
-    req = GenerationRequest(model="klingai:kling-video@3-standard", prompt="A paper lantern sways in the wind",
-                            width=1280, height=720, duration=6, sound=True)
+    req = GenerationRequest(
+        model="klingai:kling-video@3-standard",
+        prompt="A paper lantern sways in the wind",
+        width=1280,
+        height=720,
+        duration=6,
+        sound=True,
+    )
     job = await services.runner.submit(req, "local")
     window.tabs.setCurrentWidget(window.jobs)
-    await _wait(app, lambda: window.jobs.model.rowCount() > 0 and services.journal.get(job.id).state.value == "running", 30)
+    await _wait(
+        app,
+        lambda: window.jobs.model.rowCount() > 0 and services.journal.get(job.id).state.value == "running",
+        30,
+    )
     await shot("05-job-running", 0.6)
     await services.runner.wait(job.id)
     window.tabs.setCurrentWidget(window.gallery)
@@ -106,10 +120,23 @@ async def scenario(app: object, window: Any, services: Any, out: Path, home: Pat
     form.generate()
     window.form_scroll.ensureWidgetVisible(form.problems)
     await shot("06-error-shown")
-    for i, p in enumerate(("A red kite over pale dunes", "Rain on a tin roof at night", "Fog rolling over a harbour",
-                           "A cyclist on a mountain road, golden hour")):
-        r = GenerationRequest(model="klingai:kling-video@3-standard", prompt=p, width=1280, height=720, duration=3,
-                              sound=i % 2 == 0, first_frame=str(frames / ("first.png" if i % 2 else "last.png")))
+    for i, p in enumerate(
+        (
+            "A red kite over pale dunes",
+            "Rain on a tin roof at night",
+            "Fog rolling over a harbour",
+            "A cyclist on a mountain road, golden hour",
+        )
+    ):
+        r = GenerationRequest(
+            model="klingai:kling-video@3-standard",
+            prompt=p,
+            width=1280,
+            height=720,
+            duration=3,
+            sound=i % 2 == 0,
+            first_frame=str(frames / ("first.png" if i % 2 else "last.png")),
+        )
         r = r.model_copy(update={"width": None, "height": None})
         await services.runner.wait((await services.runner.submit(r, "local")).id)
     window.tabs.setCurrentWidget(window.gallery)

@@ -20,7 +20,11 @@ from kling_desktop.core.secrets import Credentials
 from kling_desktop.core.settings import Settings
 from kling_desktop.ui.workers import run_in_thread
 
-KEYS = (("runware", "Runware API key"), ("kling_access", "Kling access key"), ("kling_secret", "Kling secret key"))
+KEYS = (
+    ("runware", "Runware API key"),
+    ("kling_access", "Kling access key"),
+    ("kling_secret", "Kling secret key"),
+)
 
 
 class SettingsDialog(QDialog):
@@ -29,7 +33,9 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.settings, self.credentials = settings, credentials
         status = credentials.status()
-        self.key_status = QLabel(status.sentence, wordWrap=True, objectName="hint" if status.has_keyring else "banner")
+        self.key_status = QLabel(
+            status.sentence, wordWrap=True, objectName="hint" if status.has_keyring else "banner"
+        )
         keys = QGroupBox("Providers")
         kf = QFormLayout(keys)
         kf.addRow(self.key_status)
@@ -45,7 +51,9 @@ class SettingsDialog(QDialog):
         self.kling_url = QLineEdit(settings.kling_url)
         uf.addRow("Runware base URL", self.runware_url)
         uf.addRow("Kling base URL", self.kling_url)
-        uf.addRow(QLabel("KLING_DESKTOP_RUNWARE_URL / KLING_DESKTOP_KLING_URL override these.", objectName="hint"))
+        uf.addRow(
+            QLabel("KLING_DESKTOP_RUNWARE_URL / KLING_DESKTOP_KLING_URL override these.", objectName="hint")
+        )
         lib = QGroupBox("Library")
         lf = QHBoxLayout(lib)
         self.library = QLineEdit(settings.library_folder, placeholderText="default: the app's data folder")
@@ -55,7 +63,9 @@ class SettingsDialog(QDialog):
         lf.addWidget(browse)
         # The keyring may answer over D-Bus: ask on a worker thread, fill the placeholders when it answers.
         run_in_thread(lambda: {n: credentials.source(n) for n, _ in KEYS}, self._sources, self)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -85,7 +95,9 @@ class SettingsDialog(QDialog):
     def store_keys(self, keys: dict[str, str]) -> list[str]:
         """Runs on a worker thread (the keyring may block); sentences say where each key went, never the key."""
         labels = dict(KEYS)
-        return [f"{labels[name]} saved in {self.credentials.set(name, value)}." for name, value in keys.items()]
+        return [
+            f"{labels[name]} saved in {self.credentials.set(name, value)}." for name, value in keys.items()
+        ]
 
     def apply(self) -> list[str]:
         """The addresses and folder (keys go through new_keys/store_keys)."""

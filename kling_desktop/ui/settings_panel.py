@@ -34,16 +34,29 @@ class SettingsPanel(QWidget):
         self.count = QSpinBox(minimum=1, maximum=4)
         self.provider = QComboBox()
         self.cost = QLabel(objectName="hint", wordWrap=True)
-        for label, w in (("Duration", self.duration_combo), ("Duration", self.duration_spin), ("", self.duration_note),
-                         ("Size", self.size_combo), ("Size", self.size_note), ("Resolution", self.resolution_combo),
-                         ("CFG scale", self.cfg), ("Images", self.count)):
+        for label, w in (
+            ("Duration", self.duration_combo),
+            ("Duration", self.duration_spin),
+            ("", self.duration_note),
+            ("Size", self.size_combo),
+            ("Size", self.size_note),
+            ("Resolution", self.resolution_combo),
+            ("CFG scale", self.cfg),
+            ("Images", self.count),
+        ):
             self.form.addRow(label, w)
         self._setting_widgets: dict[str, QWidget] = {}
         self.form.addRow("Provider", self.provider)
         self.form.addRow("", self.cost)
-        for sig in (self.duration_combo.currentIndexChanged, self.duration_spin.valueChanged,
-                    self.size_combo.currentIndexChanged, self.resolution_combo.currentIndexChanged,
-                    self.cfg.valueChanged, self.count.valueChanged, self.provider.currentIndexChanged):
+        for sig in (
+            self.duration_combo.currentIndexChanged,
+            self.duration_spin.valueChanged,
+            self.size_combo.currentIndexChanged,
+            self.resolution_combo.currentIndexChanged,
+            self.cfg.valueChanged,
+            self.count.valueChanged,
+            self.provider.currentIndexChanged,
+        ):
             sig.connect(self.changed)
         self._durations: object = _UNSET
         self.spec: ModelSpec | None = None
@@ -80,7 +93,9 @@ class SettingsPanel(QWidget):
             item.setEnabled(reason is None)
             item.setToolTip(reason or "")
         index = self.provider.findData(current)
-        self.provider.setCurrentIndex(index if index >= 0 and self.provider_reason(current, spec) is None else 0)
+        self.provider.setCurrentIndex(
+            index if index >= 0 and self.provider_reason(current, spec) is None else 0
+        )
         self.blockSignals(False)
 
     def set_workflow(self, workflow: Workflow) -> None:
@@ -93,7 +108,11 @@ class SettingsPanel(QWidget):
             self._durations = durations
             self._configure_duration(durations, workflow)
         mode = spec.dimension_mode(workflow)
-        explicit = mode in (DimensionMode.REQUIRED, DimensionMode.OPTIONAL, DimensionMode.OPTIONAL_OR_RESOLUTION)
+        explicit = mode in (
+            DimensionMode.REQUIRED,
+            DimensionMode.OPTIONAL,
+            DimensionMode.OPTIONAL_OR_RESOLUTION,
+        )
         previous = self.size_combo.currentData()
         self.size_combo.blockSignals(True)
         self.size_combo.clear()
@@ -107,8 +126,10 @@ class SettingsPanel(QWidget):
             self.size_combo.setCurrentIndex(i)
         self.size_combo.blockSignals(False)
         self._show(self.size_combo, explicit and bool(spec.dimensions))
-        source = {DimensionMode.MATCH_INPUT: "the input video", DimensionMode.INFERRED: (
-            "the portrait" if workflow is Workflow.AVATAR else "the first frame")}.get(mode)
+        source = {
+            DimensionMode.MATCH_INPUT: "the input video",
+            DimensionMode.INFERRED: ("the portrait" if workflow is Workflow.AVATAR else "the first frame"),
+        }.get(mode)
         self.size_note.setText(f"From {source}" if source else "")
         self._show(self.size_note, source is not None and spec.kind.value == "video")
 

@@ -63,8 +63,11 @@ class TimelineBar(QWidget):
             p.setPen(QPen(QColor("#1d1f24"), 2))
             p.drawRoundedRect(r.adjusted(1, 0, -1, 0), 5, 5)
             p.setPen(QColor("#ffffff"))
-            p.drawText(r.adjusted(6, 0, -EDGE, 0), Qt.AlignmentFlag.AlignVCenter,
-                       f"{i + 1} · {self.shots[i].seconds}s")
+            p.drawText(
+                r.adjusted(6, 0, -EDGE, 0),
+                Qt.AlignmentFlag.AlignVCenter,
+                f"{i + 1} · {self.shots[i].seconds}s",
+            )
             p.fillRect(QRectF(r.right() - 3, r.top() + 8, 2, r.height() - 16), QColor(255, 255, 255, 120))
         p.end()
 
@@ -81,7 +84,9 @@ class TimelineBar(QWidget):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         hit = self._drag or self._hit(event.position())
-        self.setCursor(Qt.CursorShape.SizeHorCursor if hit and hit[0] == "edge" else Qt.CursorShape.ArrowCursor)
+        self.setCursor(
+            Qt.CursorShape.SizeHorCursor if hit and hit[0] == "edge" else Qt.CursorShape.ArrowCursor
+        )
         if not self._drag:
             return
         kind, i = self._drag
@@ -92,7 +97,9 @@ class TimelineBar(QWidget):
             if seconds != self.shots[i].seconds:
                 self.resized.emit(i, seconds)
         else:
-            target = next((j for j, r in enumerate(rects) if r.left() <= event.position().x() <= r.right()), i)
+            target = next(
+                (j for j, r in enumerate(rects) if r.left() <= event.position().x() <= r.right()), i
+            )
             if target != i:
                 self.moved.emit(i, target)
                 self._drag = ("body", target)

@@ -35,13 +35,16 @@ class _Task(QRunnable):
 _live: set[_Relay] = set()
 
 
-def run_in_thread(fn: Callable[[], Any], on_done: Callable[[Any, Exception | None], None],
-                  owner: QObject | None = None) -> None:
+def run_in_thread(
+    fn: Callable[[], Any], on_done: Callable[[Any, Exception | None], None], owner: QObject | None = None
+) -> None:
     """Call ``fn()`` on a pool thread; ``on_done(result, error)`` runs on the GUI thread (queued signal).
 
     With ``owner``, the callback is dropped if the owner is destroyed first.
     """
-    relay = _Relay()  # unparented and kept alive until it delivers, so a worker never emits into a dead object
+    relay = (
+        _Relay()
+    )  # unparented and kept alive until it delivers, so a worker never emits into a dead object
     relay.fn = fn
     _live.add(relay)
 

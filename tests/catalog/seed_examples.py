@@ -8,9 +8,8 @@ from typing import Any
 
 from kling_desktop.core.request import GenerationRequest, Shot
 
-_SHARED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "003_a8207d6a4a2b549e.txt"
-# The project keeps a copy so the contract tests run anywhere; the shared original wins when it is beside us.
-SEED = _SHARED if _SHARED.exists() else Path(__file__).resolve().parents[1] / "data" / "seed_spec_003.txt"
+# The model specification: the contract the catalog follows, model by model and field by field.
+SEED = Path(__file__).resolve().parents[2] / "docs" / "model-specification.txt"
 
 
 def seed_tasks() -> list[dict[str, Any]]:
@@ -36,10 +35,14 @@ def _media(value: Any, ext: str) -> str:
 
 def request_from_task(task: dict[str, Any]) -> GenerationRequest:
     inputs = task.get("inputs", {})
-    frames = {f["frame"]: f.get("image") or f.get("inputImage")
-              for f in inputs.get("frameImages", []) + task.get("frameImages", [])}
+    frames = {
+        f["frame"]: f.get("image") or f.get("inputImage")
+        for f in inputs.get("frameImages", []) + task.get("frameImages", [])
+    }
     klingai = dict(task.get("providerSettings", {}).get("klingai", {}))
-    shots = tuple(Shot(prompt=s["prompt"], duration=float(s["duration"])) for s in klingai.pop("multiPrompt", []))
+    shots = tuple(
+        Shot(prompt=s["prompt"], duration=float(s["duration"])) for s in klingai.pop("multiPrompt", [])
+    )
     sound = klingai.pop("sound", None)
     return GenerationRequest(
         model=task["model"],

@@ -28,7 +28,11 @@ def _valid_base(spec: ModelSpec) -> GenerationRequest:
 def long_prompt(req, spec):
     if spec.prompt is None:
         return {"prompt": "a walk in the park"}, "prompt", "takes no text prompt"
-    return {"prompt": "x" * (spec.prompt.max_chars + 1)}, "prompt", f"{spec.prompt.min_chars}–{spec.prompt.max_chars}"
+    return (
+        {"prompt": "x" * (spec.prompt.max_chars + 1)},
+        "prompt",
+        f"{spec.prompt.min_chars}–{spec.prompt.max_chars}",
+    )
 
 
 def negative(req, spec):
@@ -48,8 +52,11 @@ def bad_size(req, spec):
     if mode in (DimensionMode.INFERRED, DimensionMode.MATCH_INPUT):
         return {"width": 1280, "height": 720, "resolution": None}, "size", "do not set width/height"
     allowed = spec.dimensions[0]
-    return ({"width": 1000, "height": 500, "resolution": None}, "size",
-            f"allowed: {allowed.width}×{allowed.height}")
+    return (
+        {"width": 1000, "height": 500, "resolution": None},
+        "size",
+        f"allowed: {allowed.width}×{allowed.height}",
+    )
 
 
 def bad_duration(req, spec):
@@ -68,7 +75,11 @@ def last_frame(req, spec):
 
 def too_many_shots(req, spec):
     if not spec.multi_prompt_max:
-        return {"shots": (Shot(prompt="one shot", duration=5),), "duration": None}, "shots", "does not take multi-shot"
+        return (
+            {"shots": (Shot(prompt="one shot", duration=5),), "duration": None},
+            "shots",
+            "does not take multi-shot",
+        )
     shots = tuple(Shot(prompt=f"shot {i}", duration=2) for i in range(spec.multi_prompt_max + 1))
     return {"shots": shots, "duration": None}, "shots", f"at most {spec.multi_prompt_max} shots"
 
@@ -83,7 +94,17 @@ def sound(req, spec):
     return None
 
 
-MUTATIONS = [long_prompt, negative, cfg, bad_size, bad_duration, last_frame, too_many_shots, unknown_setting, sound]
+MUTATIONS = [
+    long_prompt,
+    negative,
+    cfg,
+    bad_size,
+    bad_duration,
+    last_frame,
+    too_many_shots,
+    unknown_setting,
+    sound,
+]
 
 
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=lambda f: f.__name__)
@@ -101,26 +122,41 @@ def test_broken_rule_is_refused(spec: ModelSpec, mutation: Mutation) -> None:
     matching = [p for p in info.value.problems if p.field == field]
     assert matching, f"expected a problem on {field}, got {info.value.problems}"
     assert any(words in p.message for p in matching), [p.message for p in matching]
-    assert all(p.message.startswith(p.field.split("[")[0].split(".")[0]) or p.message.startswith("shot ")
-               for p in info.value.problems)
+    assert all(
+        p.message.startswith(p.field.split("[")[0].split(".")[0]) or p.message.startswith("shot ")
+        for p in info.value.problems
+    )
 
 
 def test_shot_durations_must_sum_into_range_and_equal_duration() -> None:
-    ok = GenerationRequest(model="klingai:kling-video@3-pro", width=1920, height=1080, sound=True,
-                           shots=(Shot(prompt="wide shot", duration=3), Shot(prompt="push in", duration=4),
-                                  Shot(prompt="close up", duration=3)))
+    ok = GenerationRequest(
+        model="klingai:kling-video@3-pro",
+        width=1920,
+        height=1080,
+        sound=True,
+        shots=(
+            Shot(prompt="wide shot", duration=3),
+            Shot(prompt="push in", duration=4),
+            Shot(prompt="close up", duration=3),
+        ),
+    )
     assert validate(ok).duration == 10
     short = ok.model_copy(update={"shots": (Shot(prompt="only", duration=2),)})
     assert "3–15 seconds" in str(pytest.raises(RequestInvalid, validate, short).value)
     mismatch = ok.model_copy(update={"duration": 12})
     assert "does not equal the sum" in str(pytest.raises(RequestInvalid, validate, mismatch).value)
-    fractional = ok.model_copy(update={"shots": (Shot(prompt="a b", duration=2.5), Shot(prompt="c d", duration=2.5))})
+    fractional = ok.model_copy(
+        update={"shots": (Shot(prompt="a b", duration=2.5), Shot(prompt="c d", duration=2.5))}
+    )
     assert "whole number of seconds" in str(pytest.raises(RequestInvalid, validate, fractional).value)
 
 
 def test_o3_reference_rules() -> None:
-    base = GenerationRequest(model="klingai:kling-video@o3-pro", prompt="keep the hero",
-                             reference_images=tuple(f"/r{i}.png" for i in range(7)))
+    base = GenerationRequest(
+        model="klingai:kling-video@o3-pro",
+        prompt="keep the hero",
+        reference_images=tuple(f"/r{i}.png" for i in range(7)),
+    )
     assert validate(base).workflow.value == "reference-to-video"
     with_video = base.model_copy(update={"reference_videos": ("/ref.mp4",)})
     assert "at most 4" in str(pytest.raises(RequestInvalid, validate, with_video).value)
@@ -130,9 +166,18 @@ def test_o3_reference_rules() -> None:
 
 def test_o1_workflow_follows_inputs() -> None:
     o1 = "klingai:kling@o1"
-    assert validate(GenerationRequest(model=o1, prompt="a calm lake", width=1920, height=1080)).workflow.value == "text-to-video"
-    assert validate(GenerationRequest(model=o1, prompt="zoom in", first_frame="/a.png")).workflow.value == "image-to-video"
-    assert validate(GenerationRequest(model=o1, prompt="mix", reference_images=("/a.png",))).workflow.value == "reference-to-video"
+    assert (
+        validate(GenerationRequest(model=o1, prompt="a calm lake", width=1920, height=1080)).workflow.value
+        == "text-to-video"
+    )
+    assert (
+        validate(GenerationRequest(model=o1, prompt="zoom in", first_frame="/a.png")).workflow.value
+        == "image-to-video"
+    )
+    assert (
+        validate(GenerationRequest(model=o1, prompt="mix", reference_images=("/a.png",))).workflow.value
+        == "reference-to-video"
+    )
     edit = GenerationRequest(model=o1, prompt="make it night", input_video="/v.mp4", settings={"fast": True})
     assert validate(edit).workflow.value == "video-edit"
     assert validate(edit).duration is None  # follows the input video
@@ -146,7 +191,11 @@ def test_unknown_model_and_workflow() -> None:
 
 
 def test_voice_tags_need_voices() -> None:
-    req = GenerationRequest(model="klingai:kling-video@2.6-pro", width=1920, height=1080,
-                            prompt="The host, in <<<voice_1>>>, says hello")
+    req = GenerationRequest(
+        model="klingai:kling-video@2.6-pro",
+        width=1920,
+        height=1080,
+        prompt="The host, in <<<voice_1>>>, says hello",
+    )
     assert "<<<voice_1>>>" in str(pytest.raises(RequestInvalid, validate, req).value)
     assert validate(req.model_copy(update={"reference_voices": ("/v.wav",)}))

@@ -41,8 +41,12 @@ REFUSED = [
     ("text.png", lambda p: _w(p, b"hello, not an image"), LEGACY, "not an image"),
     ("random.webp", lambda p: _w(p, os.urandom(4096)), LEGACY, "not an image"),
     ("truncated.png", lambda p: _w(p, _png(p, 400, 400).read_bytes()[:200]), LEGACY, "damaged"),
-    ("truncated.jpg", lambda p: (Image.new("RGB", (500, 500)).save(p, "JPEG"),
-                                 p.write_bytes(p.read_bytes()[:300]))[0] or p, LEGACY, "damaged"),
+    (
+        "truncated.jpg",
+        lambda p: (Image.new("RGB", (500, 500)).save(p, "JPEG"), p.write_bytes(p.read_bytes()[:300]))[0] or p,
+        LEGACY,
+        "damaged",
+    ),
     ("tiny.png", lambda p: _png(p, 16, 16), LEGACY, "at least 300 px"),
     ("one-pixel.png", lambda p: _png(p, 1, 1), NEW, "at least 300 px"),
     ("narrow.png", lambda p: _png(p, 299, 800), LEGACY, "at least 300 px"),
@@ -58,7 +62,12 @@ REFUSED = [
 
 # (name, maker, requirement, expected change) — each is fixed and the result fits the model.
 FIXED = [
-    ("cmyk.jpg", lambda p: (Image.new("CMYK", (640, 480), (0, 200, 200, 0)).save(p, "JPEG"), p)[1], LEGACY, "CMYK"),
+    (
+        "cmyk.jpg",
+        lambda p: (Image.new("CMYK", (640, 480), (0, 200, 200, 0)).save(p, "JPEG"), p)[1],
+        LEGACY,
+        "CMYK",
+    ),
     ("sixteen-bit.png", lambda p: _png(p, 640, 480, "I;16", 40000), LEGACY, "16-bit"),
     ("huge.png", lambda p: _png(p, 4096, 2304), LEGACY, "scaled down to 2048×1152"),
     ("palette.gif", lambda p: (Image.new("P", (500, 500), 3).save(p, "GIF"), p)[1], LEGACY, None),
@@ -68,7 +77,12 @@ FIXED = [
     ("alpha.png", lambda p: _png(p, 640, 480, "RGBA", (10, 20, 30, 100)), NEW, None),
     ("über schön ü.png", lambda p: _png(p, 640, 480), NEW, None),
     ("with spaces & symbols #1.png", lambda p: _png(p, 500, 500), LEGACY, None),
-    ("heavy.png", lambda p: _noise(p, 2048, 2048), get_model("klingai:kling-video@3-pro").image_requirement, None),
+    (
+        "heavy.png",
+        lambda p: _noise(p, 2048, 2048),
+        get_model("klingai:kling-video@3-pro").image_requirement,
+        None,
+    ),
     ("bitmap.bmp", lambda p: (Image.new("RGB", (640, 480), (1, 2, 3)).save(p, "BMP"), p)[1], LEGACY, None),
 ]
 

@@ -13,27 +13,49 @@ from pathlib import Path
 import pytest
 
 from kling_desktop.core.probe import probe_media
-from kling_desktop.emulator.server import RUNWARE_TEST_KEY, EmulatorServer
 from kling_desktop.jobs.journal import Journal
+from kling_emulator.server import RUNWARE_TEST_KEY, EmulatorServer
 
 
 def _env(home: Path, emu: EmulatorServer, pause: str | None = None) -> dict[str, str]:
-    env = {**os.environ, "KLING_DESKTOP_HOME": str(home), "KLING_DESKTOP_RUNWARE_URL": emu.base_url,
-           "RUNWARE_API_KEY": RUNWARE_TEST_KEY}
+    env = {
+        **os.environ,
+        "KLING_DESKTOP_HOME": str(home),
+        "KLING_DESKTOP_RUNWARE_URL": emu.base_url,
+        "RUNWARE_API_KEY": RUNWARE_TEST_KEY,
+    }
     env.pop("KLING_DESKTOP_TEST_PAUSE_AT", None)
     if pause:
         env["KLING_DESKTOP_TEST_PAUSE_AT"] = pause
     return env
 
 
-@pytest.mark.parametrize("stage", ["after-journal", "after-submit", "mid-poll", "before-download", "mid-download"])
+@pytest.mark.parametrize(
+    "stage", ["after-journal", "after-submit", "mid-poll", "before-download", "mid-download"]
+)
 def test_killed_at_each_stage_then_resumed(stage: str, tmp_path: Path) -> None:
     home = tmp_path / "home"
     with EmulatorServer(delay=0.5, max_side=160) as emu:
-        cmd = [sys.executable, "-m", "kling_desktop", "generate", "--provider", "runware", "--model", "klingai:1@1",
-               "--prompt", "A boat on a quiet lake", "--size", "1280x720", "--duration", "5", "--json"]
-        proc = subprocess.Popen(cmd, env=_env(home, emu, stage), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+        cmd = [
+            sys.executable,
+            "-m",
+            "kling_desktop",
+            "generate",
+            "--provider",
+            "runware",
+            "--model",
+            "klingai:1@1",
+            "--prompt",
+            "A boat on a quiet lake",
+            "--size",
+            "1280x720",
+            "--duration",
+            "5",
+            "--json",
+        ]
+        proc = subprocess.Popen(
+            cmd, env=_env(home, emu, stage), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         assert proc.stdout is not None
         line = proc.stdout.readline()  # the process announces the stage it is paused at
         assert line.strip() == f"paused-at:{stage}", proc.stderr.read() if proc.stderr else ""
@@ -43,8 +65,13 @@ def test_killed_at_each_stage_then_resumed(stage: str, tmp_path: Path) -> None:
         if stage == "mid-download":  # killed with part of the file on disk: the resume continues it
             assert list((home / "library" / "media").glob("*.part"))
         assert len(jobs) == 1 and not jobs[0].state.finished
-        resumed = subprocess.run([sys.executable, "-m", "kling_desktop", "jobs", "resume", "--json"],
-                                 env=_env(home, emu), capture_output=True, text=True, timeout=120)
+        resumed = subprocess.run(
+            [sys.executable, "-m", "kling_desktop", "jobs", "resume", "--json"],
+            env=_env(home, emu),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert resumed.returncode == 0, resumed.stderr
         done = json.loads(resumed.stdout)
         assert [j["status"] for j in done] == ["done"]

@@ -37,7 +37,9 @@ class _Server:
                 chunk = outer.body[start:]
                 self.send_response(206 if rng else 200)
                 if rng:
-                    self.send_header("Content-Range", f"bytes {start}-{len(outer.body) - 1}/{len(outer.body)}")
+                    self.send_header(
+                        "Content-Range", f"bytes {start}-{len(outer.body) - 1}/{len(outer.body)}"
+                    )
                 self.send_header("Content-Length", str(len(chunk)))
                 self.end_headers()
                 if outer.cut_first and len(outer.ranges) == 1:
@@ -61,6 +63,7 @@ def _get(url: str, target: Path) -> Path:
     async def main() -> Path:
         async with httpx.AsyncClient() as client:
             return await download(client, url, target)
+
     return asyncio.run(main())
 
 

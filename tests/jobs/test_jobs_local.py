@@ -15,7 +15,9 @@ from kling_desktop.jobs.states import JobState
 from kling_desktop.library.sidecar import sidecar_path
 from kling_desktop.services import build_services
 
-T2V = GenerationRequest(model="klingai:1@1", prompt="A paper boat on a puddle", width=720, height=720, duration=5)
+T2V = GenerationRequest(
+    model="klingai:1@1", prompt="A paper boat on a puddle", width=720, height=720, duration=5
+)
 
 
 def test_job_is_journaled_before_it_runs_and_lands_in_library(kd_home: Path) -> None:

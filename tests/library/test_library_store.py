@@ -26,12 +26,29 @@ def store(tmp_path: Path) -> LibraryStore:
     s = LibraryStore(tmp_path / "db" / "library.sqlite", tmp_path / "lib")
     for i, prompt in enumerate(PROMPTS):
         media = make_mp4(s.media_dir / f"job{i}.mp4", 160, 90, 1.0, audio=i == 0)
-        req = GenerationRequest(model="klingai:1@1" if i else "klingai:kling-video@3-pro", prompt=prompt,
-                                width=720, height=720) if i else GenerationRequest(
-            model="klingai:kling-video@3-pro", prompt=prompt, width=1920, height=1080, sound=True)
-        job = Job(id=f"job{i}", task_id=f"task-{i}", provider="local" if i else "runware", model=req.model,
-                  request_json=req.model_dump_json(), files=(str(media),), created_at=f"2026-11-2{i}T10:00:00+00:00",
-                  finished_at=f"2026-11-2{i}T10:01:00+00:00", cost=None if i else 1.12)
+        req = (
+            GenerationRequest(
+                model="klingai:1@1" if i else "klingai:kling-video@3-pro",
+                prompt=prompt,
+                width=720,
+                height=720,
+            )
+            if i
+            else GenerationRequest(
+                model="klingai:kling-video@3-pro", prompt=prompt, width=1920, height=1080, sound=True
+            )
+        )
+        job = Job(
+            id=f"job{i}",
+            task_id=f"task-{i}",
+            provider="local" if i else "runware",
+            model=req.model,
+            request_json=req.model_dump_json(),
+            files=(str(media),),
+            created_at=f"2026-11-2{i}T10:00:00+00:00",
+            finished_at=f"2026-11-2{i}T10:01:00+00:00",
+            cost=None if i else 1.12,
+        )
         s.add_job_result(job)
     return s
 
@@ -57,7 +74,11 @@ def test_filters_sort_and_paging(store: LibraryStore) -> None:
 
 def test_provenance_is_complete(store: LibraryStore) -> None:
     clip = store.get("job0")
-    assert clip.has_audio and clip.duration == pytest.approx(1.0, abs=0.05) and (clip.width, clip.height) == (160, 90)
+    assert (
+        clip.has_audio
+        and clip.duration == pytest.approx(1.0, abs=0.05)
+        and (clip.width, clip.height) == (160, 90)
+    )
     assert clip.task_id == "task-0" and clip.cost == 1.12 and clip.model_name == "Kling VIDEO 3.0 Pro"
     assert clip.workflow == "text-to-video" and clip.request["sound"] is True
     side = json.loads(sidecar_path(Path(clip.path)).read_text())

@@ -41,13 +41,21 @@ def _run(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
 
 def _self_test(binary: list[str], home: Path, timeout: float = 240) -> subprocess.CompletedProcess[str]:
     """Run ``--self-test`` offscreen; if it hangs, fail with every thread's Python stack (faulthandler)."""
-    env = {**os.environ, "KLING_DESKTOP_HOME": str(home), "QT_QPA_PLATFORM": "offscreen", "PYTHONFAULTHANDLER": "1"}
-    proc = subprocess.Popen([*binary, "--self-test"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    env = {
+        **os.environ,
+        "KLING_DESKTOP_HOME": str(home),
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONFAULTHANDLER": "1",
+    }
+    proc = subprocess.Popen(
+        [*binary, "--self-test"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGABRT)  # faulthandler prints the stacks of all threads, then the process dies
+        proc.send_signal(
+            signal.SIGABRT
+        )  # faulthandler prints the stacks of all threads, then the process dies
         try:
             out, err = proc.communicate(timeout=30)
         except subprocess.TimeoutExpired:
@@ -67,7 +75,9 @@ def test_desktop_entry_validates(path: Path) -> None:
     assert entry["Icon"] == APP_ID and entry["Type"] == "Application"
 
 
-@pytest.mark.parametrize("path", [SOURCES / f"{APP_ID}.metainfo.xml", metainfo_file()], ids=["source", "package"])
+@pytest.mark.parametrize(
+    "path", [SOURCES / f"{APP_ID}.metainfo.xml", metainfo_file()], ids=["source", "package"]
+)
 def test_metainfo_validates(path: Path) -> None:
     result = _run(_tool("appstreamcli"), "validate", "--no-net", str(path))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -119,8 +129,10 @@ class _Target:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.kind, self.args, self.kwargs = type(self).__name__, args, kwargs
-        self.binaries: list[tuple[str, str, str]] = [("libQt6VirtualKeyboard.so.6", "x", "BINARY"),
-                                                     ("libQt6Core.so.6", "x", "BINARY")]
+        self.binaries: list[tuple[str, str, str]] = [
+            ("libQt6VirtualKeyboard.so.6", "x", "BINARY"),
+            ("libQt6Core.so.6", "x", "BINARY"),
+        ]
         self.datas: list[tuple[str, str, str]] = []
         self.pure = self.scripts = self.zipfiles = ()
         _Target.made.append(self)
@@ -147,7 +159,9 @@ def _spec_is_wired(monkeypatch: pytest.MonkeyPatch) -> None:
     analysis = built["Analysis"]
     entry = Path(analysis.args[0][0])
     assert entry == ROOT / "packaging" / "entry.py"
-    assert "from kling_desktop.cli import main" in entry.read_text() and "sys.exit(main())" in entry.read_text()
+    assert (
+        "from kling_desktop.cli import main" in entry.read_text() and "sys.exit(main())" in entry.read_text()
+    )
     hidden = analysis.kwargs["hiddenimports"]
     assert {"kling_desktop.*", "keyring.backends.*", "qasync", "PySide6.QtMultimedia"} <= set(hidden)
     assert ("kling_desktop/resources/*", "kling_desktop") in analysis.kwargs["datas"]

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from kling_desktop.emulator.server import (
+from kling_emulator.server import (
     KLING_TEST_ACCESS,
     KLING_TEST_SECRET,
     RUNWARE_TEST_KEY,

@@ -11,12 +11,17 @@ import httpx
 from media_factory import make_png
 
 from kling_desktop.core.probe import probe_media
-from kling_desktop.emulator.server import KLING_TEST_ACCESS, KLING_TEST_SECRET, EmulatorServer
 from kling_desktop.providers.kling_auth import make_token
+from kling_emulator.server import KLING_TEST_ACCESS, KLING_TEST_SECRET, EmulatorServer
 
 T2V = "/v1/videos/text2video"
-BODY = {"model_name": "kling-v1", "mode": "std", "prompt": "A boat on a lake", "duration": "5",
-        "aspect_ratio": "16:9"}
+BODY = {
+    "model_name": "kling-v1",
+    "mode": "std",
+    "prompt": "A boat on a lake",
+    "duration": "5",
+    "aspect_ratio": "16:9",
+}
 
 
 def call(emu: EmulatorServer, method: str, path: str, body: Any = None) -> httpx.Response:
@@ -40,7 +45,9 @@ def test_create_then_submitted_processing_succeed(tmp_path: Path) -> None:
     with EmulatorServer(delay=0.3, max_side=160) as emu:
         resp = call(emu, "POST", T2V, BODY | {"external_task_id": "ext-a"})
         env = resp.json()
-        assert resp.status_code == 200 and env["code"] == 0 and env["message"] == "SUCCEED" and env["request_id"]
+        assert (
+            resp.status_code == 200 and env["code"] == 0 and env["message"] == "SUCCEED" and env["request_id"]
+        )
         data = env["data"]
         assert data["task_status"] == "submitted" and data["task_info"] == {"external_task_id": "ext-a"}
         assert data["task_id"].isdigit() and isinstance(data["created_at"], int)
@@ -71,23 +78,48 @@ def test_duplicate_external_task_id_is_refused_and_not_counted() -> None:
     with EmulatorServer(delay=0.1, max_side=160) as emu:
         assert call(emu, "POST", T2V, BODY | {"external_task_id": "ext-d"}).json()["code"] == 0
         again = call(emu, "POST", T2V, BODY | {"external_task_id": "ext-d"})
-        assert again.status_code == 400 and again.json()["code"] == 1201 and "already exists" in again.json()["message"]
+        assert (
+            again.status_code == 400
+            and again.json()["code"] == 1201
+            and "already exists" in again.json()["message"]
+        )
         assert emu.submissions["ext-d"] == 1 and emu.state.received["ext-d"] == 2
 
 
 def test_bad_bodies(tmp_path: Path) -> None:
     png = base64.b64encode(make_png(tmp_path / "a.png", 320, 320).read_bytes()).decode()
     with EmulatorServer(delay=0.1, max_side=160) as emu:
-        prefixed = call(emu, "POST", "/v1/videos/image2video",
-                        {"model_name": "kling-v1", "mode": "std", "image": "data:image/png;base64," + png})
-        assert prefixed.status_code == 400 and prefixed.json()["code"] == 1201 and "data:" in prefixed.json()["message"]
+        prefixed = call(
+            emu,
+            "POST",
+            "/v1/videos/image2video",
+            {"model_name": "kling-v1", "mode": "std", "image": "data:image/png;base64," + png},
+        )
+        assert (
+            prefixed.status_code == 400
+            and prefixed.json()["code"] == 1201
+            and "data:" in prefixed.json()["message"]
+        )
         unknown = call(emu, "POST", T2V, BODY | {"model_name": "kling-v9"})
         assert unknown.status_code == 404 and unknown.json()["code"] == 1203
-        shots = call(emu, "POST", T2V, {"model_name": "kling-v3", "mode": "pro", "multi_shot": "true",
-                                        "shot_type": "customize", "duration": "9", "aspect_ratio": "16:9",
-                                        "multi_prompt": [{"index": 1, "prompt": "a", "duration": "3"}]})
+        shots = call(
+            emu,
+            "POST",
+            T2V,
+            {
+                "model_name": "kling-v3",
+                "mode": "pro",
+                "multi_shot": "true",
+                "shot_type": "customize",
+                "duration": "9",
+                "aspect_ratio": "16:9",
+                "multi_prompt": [{"index": 1, "prompt": "a", "duration": "3"}],
+            },
+        )
         assert shots.json()["code"] == 1201 and "add up" in shots.json()["message"]
-        ok = call(emu, "POST", "/v1/videos/image2video", {"model_name": "kling-v1", "mode": "std", "image": png})
+        ok = call(
+            emu, "POST", "/v1/videos/image2video", {"model_name": "kling-v1", "mode": "std", "image": png}
+        )
         assert ok.json()["code"] == 0
 
 

@@ -13,12 +13,12 @@ from media_factory import make_mp4, make_png, make_wav
 from kling_desktop.catalog.models import get_model
 from kling_desktop.core.paths import AppPaths
 from kling_desktop.core.request import GenerationRequest, Shot
-from kling_desktop.emulator.server import KLING_TEST_ACCESS, KLING_TEST_SECRET, EmulatorServer, Response
 from kling_desktop.jobs.states import JobState
 from kling_desktop.providers import kling_errors
 from kling_desktop.providers.base import RemoteStatus
 from kling_desktop.providers.kling_models import VIDEO_BY_URL_ONLY
 from kling_desktop.services import build_services
+from kling_emulator.server import KLING_TEST_ACCESS, KLING_TEST_SECRET, EmulatorServer, Response
 
 BOAT = GenerationRequest(model="klingai:1@1", prompt="A boat on a lake", width=1280, height=720, duration=5)
 
@@ -35,17 +35,26 @@ def _run(requests, monkeypatch, emu, *, secret: str = KLING_TEST_SECRET):
             return [await asyncio.wait_for(s.runner.wait(j.id), 60) for j in jobs], s.providers.get("kling")
         finally:
             await s.aclose()
+
     return asyncio.run(main())
 
 
 def test_workflows_through_the_job_runner(monkeypatch, tmp_path) -> None:
-    a, b = str(make_png(tmp_path / "a.png", 640, 360)), str(make_png(tmp_path / "b.png", 640, 360, (0, 0, 200)))
+    a, b = (
+        str(make_png(tmp_path / "a.png", 640, 360)),
+        str(make_png(tmp_path / "b.png", 640, 360, (0, 0, 200))),
+    )
     face, voice = str(make_png(tmp_path / "face.png", 400, 500)), str(make_wav(tmp_path / "v.wav", 3.0))
     reqs = [
         BOAT,
         GenerationRequest(model="klingai:5@2", first_frame=a, last_frame=b, duration=5),
-        GenerationRequest(model="klingai:kling-video@3-pro", width=1920, height=1080, sound=True,
-                          shots=(Shot(prompt="Wide", duration=3), Shot(prompt="Close", duration=3))),
+        GenerationRequest(
+            model="klingai:kling-video@3-pro",
+            width=1920,
+            height=1080,
+            sound=True,
+            shots=(Shot(prompt="Wide", duration=3), Shot(prompt="Close", duration=3)),
+        ),
         GenerationRequest(model="klingai:kling-video@o3-pro", prompt="Keep the hero", reference_images=(a,)),
         GenerationRequest(model="klingai:kling@o1", prompt="The person dances", first_frame=a, last_frame=b),
         GenerationRequest(model="klingai:avatar@2.0-pro", input_image=face, input_audio=voice),
@@ -64,15 +73,28 @@ def test_workflows_through_the_job_runner(monkeypatch, tmp_path) -> None:
 
 def test_video_workflows_with_a_video_host(tmp_path) -> None:
     """Lip-sync (identify-face + advanced-lip-sync), motion control and O1 video edit send videos by URL."""
-    clip, dance = make_mp4(tmp_path / "talk.mp4", seconds=2.5, fps=12), make_mp4(tmp_path / "d.mp4", seconds=3, fps=12)
+    clip, dance = (
+        make_mp4(tmp_path / "talk.mp4", seconds=2.5, fps=12),
+        make_mp4(tmp_path / "d.mp4", seconds=3, fps=12),
+    )
     voice, hero = make_wav(tmp_path / "v.wav", 2.5), make_png(tmp_path / "hero.png", 400, 400)
     reqs = {
-        "ext-lip": GenerationRequest(model="klingai:7@1", input_video=str(clip), input_audio=str(voice),
-                                     settings={"soundVolume": 0.8, "originalAudioVolume": 0.3}),
-        "ext-motion": GenerationRequest(model="klingai:kling-video@2.6-pro", prompt="Same moves",
-                                        first_frame=str(hero), reference_videos=(str(dance),),
-                                        settings={"characterOrientation": "image"}),
-        "ext-edit": GenerationRequest(model="klingai:kling@o1", prompt="Make it night", input_video=str(dance)),
+        "ext-lip": GenerationRequest(
+            model="klingai:7@1",
+            input_video=str(clip),
+            input_audio=str(voice),
+            settings={"soundVolume": 0.8, "originalAudioVolume": 0.3},
+        ),
+        "ext-motion": GenerationRequest(
+            model="klingai:kling-video@2.6-pro",
+            prompt="Same moves",
+            first_frame=str(hero),
+            reference_videos=(str(dance),),
+            settings={"characterOrientation": "image"},
+        ),
+        "ext-edit": GenerationRequest(
+            model="klingai:kling@o1", prompt="Make it night", input_video=str(dance)
+        ),
     }
 
     async def main(emu):
@@ -124,12 +146,16 @@ def test_no_credits_is_said_once_without_a_retry_storm(monkeypatch) -> None:
         def broke(req):
             if req.method == "POST":
                 hits.append(req.path)
-                return Response(429, {"code": 1102, "message": "Account balance not enough", "request_id": "r1"})
+                return Response(
+                    429, {"code": 1102, "message": "Account balance not enough", "request_id": "r1"}
+                )
             return real(req)
 
         emu.route = broke  # every create: the resource pack is used up (HTTP 429, code 1102)
         [job], _ = _run([BOAT], monkeypatch, emu)
-    assert job.state is JobState.FAILED and "no credits left" in job.error and hits == ["/v1/videos/text2video"]
+    assert (
+        job.state is JobState.FAILED and "no credits left" in job.error and hits == ["/v1/videos/text2video"]
+    )
 
 
 def test_resume_by_external_task_id_after_a_crash(tmp_path) -> None:
@@ -139,7 +165,9 @@ def test_resume_by_external_task_id_after_a_crash(tmp_path) -> None:
             await provider(emu, client).submit(ctx)  # then the app "crashes": the server task id is lost
             again = provider(emu, client)  # a new process: nothing in memory
             result = await until_done(again, ctx, None)  # by external_task_id
-            resent = await again.submit(ctx)  # even a second submit finds the first task instead of paying again
+            resent = await again.submit(
+                ctx
+            )  # even a second submit finds the first task instead of paying again
             assert resent.remote_id is None
             return result
 
@@ -177,7 +205,9 @@ def test_failed_task_is_told_in_words(tmp_path) -> None:
 
 @pytest.mark.parametrize("air", ["klingai:7@1"])
 def test_video_inputs_without_a_host_are_refused_before_sending(air: str, tmp_path: Path) -> None:
-    req = GenerationRequest(model=air, input_video=str(tmp_path / "v.mp4"), input_audio=str(tmp_path / "a.wav"))
+    req = GenerationRequest(
+        model=air, input_video=str(tmp_path / "v.mp4"), input_audio=str(tmp_path / "a.wav")
+    )
 
     async def main(emu):
         async with httpx.AsyncClient() as client:

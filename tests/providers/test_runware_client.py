@@ -13,11 +13,11 @@ from media_factory import make_png
 from kling_desktop.catalog.models import get_model
 from kling_desktop.core.request import GenerationRequest
 from kling_desktop.core.secrets import Secret
-from kling_desktop.emulator.server import RUNWARE_TEST_KEY, EmulatorServer
 from kling_desktop.providers.base import JobContext, PollResult, ProviderError, RemoteStatus
 from kling_desktop.providers.retry import TransportFailed, send_with_retry
 from kling_desktop.providers.runware import RunwareProvider
 from kling_desktop.providers.runware_uploads import file_digest
+from kling_emulator.server import RUNWARE_TEST_KEY, EmulatorServer
 
 T2V = GenerationRequest(model="klingai:1@1", prompt="A boat on a lake", width=1280, height=720, duration=5)
 
@@ -53,13 +53,18 @@ def test_submit_poll_result_with_cost_and_progress(tmp_path) -> None:
             finally:
                 await p.aclose()
             return emu.submissions[c.task_id], result, seen, video
+
     accepted, result, seen, video = asyncio.run(main())
     assert accepted == 1 and result.status is RemoteStatus.SUCCESS
     out = result.outputs[0]
     assert out.kind == "video" and out.extension == "mp4" and out.remote_id and out.cost and out.cost > 0
     assert result.cost == out.cost
     assert all(0 <= s.progress < 1 for s in seen[:-1] if s.progress is not None)
-    assert video.status_code == 200 and video.headers["content-type"] == "video/mp4" and len(video.content) > 1000
+    assert (
+        video.status_code == 200
+        and video.headers["content-type"] == "video/mp4"
+        and len(video.content) > 1000
+    )
 
 
 def test_a_resubmit_with_the_same_task_id_is_not_a_second_task(tmp_path) -> None:
@@ -73,6 +78,7 @@ def test_a_resubmit_with_the_same_task_id_is_not_a_second_task(tmp_path) -> None
             finally:
                 await p.aclose()
             return emu.state.received[c.task_id], emu.submissions[c.task_id], result
+
     received, accepted, result = asyncio.run(main())
     assert (received, accepted) == (2, 1) and result.status is RemoteStatus.SUCCESS
 
@@ -86,6 +92,7 @@ def test_a_lost_reply_is_retried_with_the_same_task_id(tmp_path) -> None:
             finally:
                 await p.aclose()
             return emu.state.received[c.task_id], emu.submissions[c.task_id], emu.faults.hits
+
     received, accepted, hits = asyncio.run(main())
     assert hits == {"drop_reply": 1} and received == 2 and accepted == 1
 
@@ -98,6 +105,7 @@ def test_unknown_task_is_never_received(tmp_path) -> None:
                 await p.poll(ctx(T2V, tmp_path), None)
             finally:
                 await p.aclose()
+
     with pytest.raises(ProviderError) as info:
         asyncio.run(main())
     assert info.value.never_received and info.value.code == "taskFailedOrNotFound"
@@ -113,6 +121,7 @@ def test_a_failed_task_is_reported_in_either_error_form(spec, tmp_path) -> None:
                 return (await until_done(p, c))[0]
             finally:
                 await p.aclose()
+
     result = asyncio.run(main())
     assert result.status is RemoteStatus.FAILED and result.error is not None
     assert "did not respond within the timeout window" in result.error.message
@@ -129,6 +138,7 @@ def test_bad_key_while_polling_is_an_account_problem_not_a_task_failure(tmp_path
                 await p.poll(ctx(T2V, tmp_path), None)
             finally:
                 await p.aclose()
+
     with pytest.raises(ProviderError) as info:
         asyncio.run(main())
     assert info.value.message.startswith("Runware rejected the API key. Open Settings → Providers")
@@ -150,6 +160,7 @@ def test_a_stale_cached_upload_is_uploaded_again(tmp_path) -> None:
             finally:
                 await p.aclose()
             return emu.state.upload_count, emu.submissions[c.task_id], p.uploads.get(file_digest(img))
+
     uploads, accepted, cached = asyncio.run(main())
     assert uploads == 1 and accepted == 1 and cached != "deleted-long-ago"
 
@@ -165,10 +176,12 @@ def test_send_with_retry_honours_429_and_resets_then_gives_up(tmp_path) -> None:
                 hits = dict(emu.faults.hits)
             with EmulatorServer(faults="5xx=10") as emu:
                 try:
-                    await send_with_retry(client, "POST", emu.base_url + "/v1", headers=headers, json=ping,
-                                          attempts=2)
+                    await send_with_retry(
+                        client, "POST", emu.base_url + "/v1", headers=headers, json=ping, attempts=2
+                    )
                 except TransportFailed as exc:
                     return ok, hits, exc
+
     ok, hits, exc = asyncio.run(main())
     assert ok.status_code == 200 and ok.json() == {"data": [{"taskType": "ping", "pong": True}]}
     assert hits == {"429": 2, "reset": 1}
@@ -177,36 +190,73 @@ def test_send_with_retry_honours_429_and_resets_then_gives_up(tmp_path) -> None:
 
 def test_emulator_refuses_what_the_service_refuses(tmp_path) -> None:
     headers = {"Authorization": f"Bearer {RUNWARE_TEST_KEY}"}
-    base = {"taskType": "videoInference", "model": "klingai:1@1", "positivePrompt": "A boat", "duration": 5,
-            "width": 1280, "height": 720, "deliveryMethod": "async"}
+    base = {
+        "taskType": "videoInference",
+        "model": "klingai:1@1",
+        "positivePrompt": "A boat",
+        "duration": 5,
+        "width": 1280,
+        "height": 720,
+        "deliveryMethod": "async",
+    }
     with EmulatorServer(delay=0.1) as emu, httpx.Client(base_url=emu.base_url, headers=headers) as http:
         seed = http.post("/v1", json=[{**base, "taskUUID": "t1", "seed": 3}]).json()["errors"][0]
-        size = http.post("/v1", json=[{**base, "taskUUID": "t2", "width": 1920, "height": 1080}]).json()["errors"][0]
+        size = http.post("/v1", json=[{**base, "taskUUID": "t2", "width": 1920, "height": 1080}]).json()[
+            "errors"
+        ][0]
         other = http.post("/v1", json=[{**base, "taskUUID": "t3", "providerSettings": {"openai": {}}}])
         anon = http.post("/v1", json=[{**base, "taskUUID": "t4"}], headers={"Authorization": "Bearer nope"})
         ok = http.post("/v1", json=[{**base, "taskUUID": "t5"}]).json()
     assert seed["code"] == "unsupportedParameter" and seed["parameter"] == "seed" and seed["taskUUID"] == "t1"
     assert size["code"] == "invalidValue" and "1280×720" in size["message"]
-    assert other.status_code == 400 and other.json()["errors"][0]["code"] == "mismatchProviderSettingsProvider"
-    assert anon.status_code == 401 and anon.json() == {"errors": [{
-        "code": "invalidApiKey", "message": "Invalid API key.", "parameter": "apiKey", "taskType": "authentication"}]}
+    assert (
+        other.status_code == 400 and other.json()["errors"][0]["code"] == "mismatchProviderSettingsProvider"
+    )
+    assert anon.status_code == 401 and anon.json() == {
+        "errors": [
+            {
+                "code": "invalidApiKey",
+                "message": "Invalid API key.",
+                "parameter": "apiKey",
+                "taskType": "authentication",
+            }
+        ]
+    }
     assert ok == {"data": [{"taskType": "videoInference", "taskUUID": "t5"}]}
     assert emu.submissions == {"t5": 1}
 
 
 def test_emulator_media_ranges_uploads_cost_flag_and_expiry(tmp_path) -> None:
     headers = {"Authorization": f"Bearer {RUNWARE_TEST_KEY}"}
-    task = {"taskType": "imageInference", "taskUUID": "img", "model": "klingai:kling-image@3",
-            "positivePrompt": "A harbour", "width": 1024, "height": 1024}  # no includeCost
+    task = {
+        "taskType": "imageInference",
+        "taskUUID": "img",
+        "model": "klingai:kling-image@3",
+        "positivePrompt": "A harbour",
+        "width": 1024,
+        "height": 1024,
+    }  # no includeCost
     for spec, expired in (("expired=3600", False), ("expired", True)):
-        with EmulatorServer(faults=spec, delay=0.0, max_side=96) as emu, \
-                httpx.Client(base_url=emu.base_url, headers=headers) as http:
-            up = http.post("/v1", json=[{"taskType": "imageUpload", "taskUUID": "u",
-                                         "image": "data:image/png;base64,iVBORw0KGgo="}]).json()["data"][0]
+        with (
+            EmulatorServer(faults=spec, delay=0.0, max_side=96) as emu,
+            httpx.Client(base_url=emu.base_url, headers=headers) as http,
+        ):
+            up = http.post(
+                "/v1",
+                json=[
+                    {
+                        "taskType": "imageUpload",
+                        "taskUUID": "u",
+                        "image": "data:image/png;base64,iVBORw0KGgo=",
+                    }
+                ],
+            ).json()["data"][0]
             assert http.get(up["imageURL"]).content == b"\x89PNG\r\n\x1a\n"
             http.post("/v1", json=[task])
             for _ in range(200):
-                item = http.post("/v1", json=[{"taskType": "getResponse", "taskUUID": "img"}]).json()["data"][0]
+                item = http.post("/v1", json=[{"taskType": "getResponse", "taskUUID": "img"}]).json()["data"][
+                    0
+                ]
                 if item["status"] == "success":
                     break
                 emu.state.find("img").future.result(timeout=30)

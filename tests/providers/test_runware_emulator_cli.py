@@ -1,4 +1,4 @@
-"""``kling-desktop emulator`` as a person runs it: prints its URL, serves until Ctrl+C, exits cleanly."""
+"""``python -m kling_emulator`` as a person runs it: prints its URL, serves until Ctrl+C, exits cleanly."""
 
 from __future__ import annotations
 
@@ -6,16 +6,30 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 
-from kling_desktop.emulator.server import RUNWARE_TEST_KEY
+from kling_emulator.server import RUNWARE_TEST_KEY
 
 
 def test_emulator_command_serves_until_ctrl_c() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "kling_desktop", "emulator", "--port", "0", "--delay", "0.1",
-                             "--faults", "429=1,retry_after=0"], stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kling_emulator",
+            "--port",
+            "0",
+            "--delay",
+            "0.1",
+            "--faults",
+            "429=1,retry_after=0",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()

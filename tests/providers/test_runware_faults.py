@@ -10,10 +10,10 @@ from media_factory import make_png
 from kling_desktop.core.paths import AppPaths
 from kling_desktop.core.probe import probe_media
 from kling_desktop.core.request import GenerationRequest
-from kling_desktop.emulator.faults import Faults
-from kling_desktop.emulator.server import RUNWARE_TEST_KEY, EmulatorServer
 from kling_desktop.jobs.states import JobState
 from kling_desktop.services import build_services
+from kling_emulator.faults import Faults
+from kling_emulator.server import RUNWARE_TEST_KEY, EmulatorServer
 
 REQ = GenerationRequest(model="klingai:1@1", prompt="A boat on a lake", width=1280, height=720, duration=5)
 
@@ -29,11 +29,19 @@ def run_one(emu: EmulatorServer, monkeypatch, request: GenerationRequest = REQ):
             return await asyncio.wait_for(s.runner.wait(job.id), 90)
         finally:
             await s.aclose()
+
     return asyncio.run(main())
 
 
-RECOVERS = ["latency=0.3", "429=2,retry_after=0.2", "5xx=3", "reset=2", "malformed=2", "truncate=1",
-            "drop_reply=1"]
+RECOVERS = [
+    "latency=0.3",
+    "429=2,retry_after=0.2",
+    "5xx=3",
+    "reset=2",
+    "malformed=2",
+    "truncate=1",
+    "drop_reply=1",
+]
 
 
 @pytest.mark.parametrize("spec", RECOVERS)
@@ -68,7 +76,11 @@ def test_validation_error_names_the_rule(monkeypatch) -> None:
     bad = REQ.model_copy(update={"duration": 7})  # the client would refuse it; the service refuses it too
     with EmulatorServer(delay=0.2, max_side=160) as emu:
         job = run_one(emu, monkeypatch, bad)
-    assert job.state is JobState.FAILED and "5 or 10 seconds" in job.error and "(parameter duration)" in job.error
+    assert (
+        job.state is JobState.FAILED
+        and "5 or 10 seconds" in job.error
+        and "(parameter duration)" in job.error
+    )
 
 
 def test_missing_key_says_where_to_add_one(monkeypatch, tmp_path) -> None:
@@ -83,6 +95,7 @@ def test_missing_key_says_where_to_add_one(monkeypatch, tmp_path) -> None:
                 return await s.runner.wait(job.id)
             finally:
                 await s.aclose()
+
         job = asyncio.run(main())
     assert job.state is JobState.FAILED and "No Runware API key is set" in job.error
 
@@ -103,5 +116,7 @@ def test_fault_spec_parsing() -> None:
 def test_images_upload_through_the_emulator(monkeypatch, tmp_path) -> None:
     img = make_png(tmp_path / "f.png", 640, 360)
     with EmulatorServer(faults="reset=1", delay=0.2, max_side=160) as emu:
-        job = run_one(emu, monkeypatch, GenerationRequest(model="klingai:5@1", first_frame=str(img), duration=5))
+        job = run_one(
+            emu, monkeypatch, GenerationRequest(model="klingai:5@1", first_frame=str(img), duration=5)
+        )
         assert job.state is JobState.DONE and emu.state.upload_count == 1

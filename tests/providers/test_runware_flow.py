@@ -25,6 +25,7 @@ def run_jobs(requests: list[GenerationRequest], provider: str = "runware"):
             return [await s.runner.wait(j.id) for j in jobs], s
         finally:
             await s.aclose()
+
     return asyncio.run(main())
 
 
@@ -33,8 +34,13 @@ def test_t2v_i2v_multishot_and_image(emulator, tmp_path) -> None:
     reqs = [
         GenerationRequest(model="klingai:1@1", prompt="A boat on a lake", width=1280, height=720, duration=5),
         GenerationRequest(model="klingai:5@2", first_frame=str(a), last_frame=str(b), duration=5),
-        GenerationRequest(model="klingai:kling-video@3-pro", width=1920, height=1080, sound=True,
-                          shots=(Shot(prompt="Wide shot", duration=3), Shot(prompt="Close up", duration=4))),
+        GenerationRequest(
+            model="klingai:kling-video@3-pro",
+            width=1920,
+            height=1080,
+            sound=True,
+            shots=(Shot(prompt="Wide shot", duration=3), Shot(prompt="Close up", duration=4)),
+        ),
         GenerationRequest(model="klingai:kling-image@3", prompt="A harbour at dawn", width=1024, height=1024),
     ]
     jobs, services = run_jobs(reqs)
@@ -66,12 +72,16 @@ def _media_for(spec, wf, tmp_path: Path) -> dict:
     img, vid, wav = str(img), str(vid), str(wav)
     W = Workflow
     return {
-        W.TEXT_TO_VIDEO: {}, W.IMAGE_TO_VIDEO: {"first_frame": img},
+        W.TEXT_TO_VIDEO: {},
+        W.IMAGE_TO_VIDEO: {"first_frame": img},
         W.REFERENCE_TO_VIDEO: {"reference_images": (img,)},
-        W.VIDEO_EDIT: {"input_video": vid}, W.VIDEO_TO_VIDEO: {"input_video": vid},
-        W.MOTION_CONTROL: {"reference_videos": (vid,)}, W.LIP_SYNC: {"input_video": vid, "input_audio": wav},
+        W.VIDEO_EDIT: {"input_video": vid},
+        W.VIDEO_TO_VIDEO: {"input_video": vid},
+        W.MOTION_CONTROL: {"reference_videos": (vid,)},
+        W.LIP_SYNC: {"input_video": vid, "input_audio": wav},
         W.AVATAR: {"input_image": img, "input_audio": wav},
-        W.TEXT_TO_IMAGE: {}, W.IMAGE_TO_IMAGE: {"reference_images": (img,)},
+        W.TEXT_TO_IMAGE: {},
+        W.IMAGE_TO_IMAGE: {"reference_images": (img,)},
     }[wf]
 
 
@@ -92,7 +102,7 @@ CASES = [(m, w) for m in all_models() for w in m.workflows]
 @pytest.fixture(scope="module")
 def all_workflows(tmp_path_factory):
     """Every workflow of every model, run once, concurrently, through the Runware client and the emulator."""
-    from kling_desktop.emulator.server import RUNWARE_TEST_KEY, EmulatorServer
+    from kling_emulator.server import RUNWARE_TEST_KEY, EmulatorServer
 
     tmp = tmp_path_factory.mktemp("workflows")
     with pytest.MonkeyPatch.context() as mp, EmulatorServer(delay=0.2, max_side=160) as emu:
@@ -117,4 +127,6 @@ def test_every_workflow_of_every_model_reaches_the_emulator(all_workflows, spec,
     assert task.request.workflow == wf.value or task.request.workflow is None
     from kling_desktop.core.validation import choose_workflow
 
-    assert choose_workflow(task.request, spec) is wf  # the fields the spec names arrived and select the workflow
+    assert (
+        choose_workflow(task.request, spec) is wf
+    )  # the fields the spec names arrived and select the workflow

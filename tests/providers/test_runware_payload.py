@@ -22,10 +22,14 @@ def _wire_form(task: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(task)
     legacy = out.pop("frameImages", None)
     if legacy:
-        out.setdefault("inputs", {})["frameImages"] = [{"image": f["inputImage"], "frame": f["frame"]} for f in legacy]
+        out.setdefault("inputs", {})["frameImages"] = [
+            {"image": f["inputImage"], "frame": f["frame"]} for f in legacy
+        ]
     inputs = out.get("inputs", {})
     if "referenceVideos" in inputs:  # the request has no refer-type field: a reference video is sent by id
-        inputs["referenceVideos"] = [v["video"] if isinstance(v, dict) else v for v in inputs["referenceVideos"]]
+        inputs["referenceVideos"] = [
+            v["video"] if isinstance(v, dict) else v for v in inputs["referenceVideos"]
+        ]
     out["deliveryMethod"], out["includeCost"] = "async", True
     if out["taskType"] == "imageInference":
         out["numberResults"] = 1
@@ -35,7 +39,9 @@ def _wire_form(task: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("task", TASKS, ids=[f"{t['model']}-{i}" for i, t in enumerate(TASKS)])
 def test_build_task_reproduces_the_seed_example(task: dict[str, Any]) -> None:
     request = request_from_task(task)
-    uploaded = {path: Path(path).stem for path, _ in media_inputs(request)}  # /seed-media/<uuid>.png -> <uuid>
+    uploaded = {
+        path: Path(path).stem for path, _ in media_inputs(request)
+    }  # /seed-media/<uuid>.png -> <uuid>
     built = build_task(request, get_model(task["model"]), task["taskUUID"], uploaded)
     assert built == _wire_form(task)
 
@@ -48,39 +54,82 @@ def test_every_seed_example_was_checked() -> None:
 def test_uploads_go_to_the_right_task_type() -> None:
     req = GenerationRequest(model="klingai:7@1", input_video="/m/v.mp4", input_audio="/m/a.wav")
     assert media_inputs(req) == [("/m/v.mp4", "media"), ("/m/a.wav", "media")]
-    req = GenerationRequest(model="klingai:kling-video@2.6-pro", first_frame="/m/f.png", last_frame="/m/l.png",
-                            reference_voices=("/m/v1.wav",))
+    req = GenerationRequest(
+        model="klingai:kling-video@2.6-pro",
+        first_frame="/m/f.png",
+        last_frame="/m/l.png",
+        reference_voices=("/m/v1.wav",),
+    )
     assert media_inputs(req) == [("/m/f.png", "image"), ("/m/l.png", "image"), ("/m/v1.wav", "media")]
 
 
 def test_only_the_fields_the_request_sets_are_sent() -> None:
     spec = get_model("klingai:kling-video@3-pro")
-    task = build_task(GenerationRequest(model=spec.air_id, prompt="  A lighthouse  ", first_frame="/f.png"),
-                      spec, "tid", {"/f.png": "img-1"})
-    assert task == {"taskType": "videoInference", "taskUUID": "tid", "model": spec.air_id, "deliveryMethod": "async",
-                    "includeCost": True, "positivePrompt": "A lighthouse",
-                    "inputs": {"frameImages": [{"image": "img-1", "frame": "first"}]}}
+    task = build_task(
+        GenerationRequest(model=spec.air_id, prompt="  A lighthouse  ", first_frame="/f.png"),
+        spec,
+        "tid",
+        {"/f.png": "img-1"},
+    )
+    assert task == {
+        "taskType": "videoInference",
+        "taskUUID": "tid",
+        "model": spec.air_id,
+        "deliveryMethod": "async",
+        "includeCost": True,
+        "positivePrompt": "A lighthouse",
+        "inputs": {"frameImages": [{"image": "img-1", "frame": "first"}]},
+    }
 
 
 def test_multi_shot_with_sound_and_settings() -> None:
     spec = get_model("klingai:kling-video@3-standard")
-    req = GenerationRequest(model=spec.air_id, width=1280, height=720, sound=True, duration=7,
-                            shots=(Shot(prompt="Wide", duration=3), Shot(prompt="Close", duration=4)))
+    req = GenerationRequest(
+        model=spec.air_id,
+        width=1280,
+        height=720,
+        sound=True,
+        duration=7,
+        shots=(Shot(prompt="Wide", duration=3), Shot(prompt="Close", duration=4)),
+    )
     task = build_task(req, spec, "tid", {})
     assert "duration" not in task  # the shots carry the durations
-    assert task["providerSettings"] == {"klingai": {"sound": True, "shotType": "customize", "multiPrompt": [
-        {"prompt": "Wide", "duration": "3"}, {"prompt": "Close", "duration": "4"}]}}
+    assert task["providerSettings"] == {
+        "klingai": {
+            "sound": True,
+            "shotType": "customize",
+            "multiPrompt": [{"prompt": "Wide", "duration": "3"}, {"prompt": "Close", "duration": "4"}],
+        }
+    }
 
 
 def test_lip_sync_volumes_and_image_resolution() -> None:
     lip = get_model("klingai:7@1")
-    task = build_task(GenerationRequest(model=lip.air_id, input_video="/v.mp4", input_audio="/a.wav",
-                                        settings={"soundVolume": 0.8, "originalAudioVolume": 0.3}),
-                      lip, "t1", {"/v.mp4": "vid", "/a.wav": "aud"})
+    task = build_task(
+        GenerationRequest(
+            model=lip.air_id,
+            input_video="/v.mp4",
+            input_audio="/a.wav",
+            settings={"soundVolume": 0.8, "originalAudioVolume": 0.3},
+        ),
+        lip,
+        "t1",
+        {"/v.mp4": "vid", "/a.wav": "aud"},
+    )
     assert task["inputs"] == {"video": "vid", "audio": "aud"}
     assert task["providerSettings"] == {"klingai": {"soundVolume": 0.8, "originalAudioVolume": 0.3}}
     o1 = get_model("klingai:kling-image@o1")
-    task = build_task(GenerationRequest(model=o1.air_id, prompt="A portrait", reference_images=("/r.png",),
-                                        resolution="2k", number_results=3), o1, "t2", {"/r.png": "ref"})
+    task = build_task(
+        GenerationRequest(
+            model=o1.air_id,
+            prompt="A portrait",
+            reference_images=("/r.png",),
+            resolution="2k",
+            number_results=3,
+        ),
+        o1,
+        "t2",
+        {"/r.png": "ref"},
+    )
     assert task["taskType"] == "imageInference" and task["numberResults"] == 3 and task["resolution"] == "2k"
     assert task["inputs"] == {"referenceImages": ["ref"]} and "width" not in task

@@ -47,8 +47,12 @@ def test_retry_waits_honour_retry_after_else_back_off_with_jitter() -> None:
 
 def test_both_error_forms_are_read() -> None:
     top = {"errors": [{"code": "timeoutProvider", "status": "error", "taskUUID": "t", "message": "slow"}]}
-    item = {"data": [{"taskUUID": "t", "status": "error", "error": {"code": "taskFailed", "message": "boom"}},
-                     {"taskUUID": "u", "status": "processing"}]}
+    item = {
+        "data": [
+            {"taskUUID": "t", "status": "error", "error": {"code": "taskFailed", "message": "boom"}},
+            {"taskUUID": "u", "status": "processing"},
+        ]
+    }
     assert [e["code"] for e in error_items(top)] == ["timeoutProvider"]
     assert [(e["code"], e["taskUUID"]) for e in error_items(item)] == [("taskFailed", "t")]
     assert error_items({"error": {"code": "invalidApiKey"}})[0]["code"] == "invalidApiKey"
@@ -62,14 +66,30 @@ def test_errors_say_what_happened_and_what_to_do() -> None:
     assert is_account_error(key) and not key.retryable
     assert to_provider_error({}, 401).code == "invalidApiKey"
     credits = to_provider_error({"code": "insufficientCredits", "message": "no"}, 402)
-    assert "no credit left" in credits.message and "Top it up" in credits.message and is_account_error(credits)
-    param = to_provider_error({"code": "unsupportedDuration", "message": "Invalid value for duration parameter.",
-                               "parameter": "duration", "allowedValues": [5, 10]}, 400)
+    assert (
+        "no credit left" in credits.message and "Top it up" in credits.message and is_account_error(credits)
+    )
+    param = to_provider_error(
+        {
+            "code": "unsupportedDuration",
+            "message": "Invalid value for duration parameter.",
+            "parameter": "duration",
+            "allowedValues": [5, 10],
+        },
+        400,
+    )
     assert "(parameter duration)" in param.message and "Allowed: 5, 10." in param.message
     assert not param.retryable
-    assert "(parameter inputs.frameImages, width)" in to_provider_error(
-        {"code": "invalidValue", "message": "cannot be used together", "parameter": ["inputs.frameImages", "width"]}
-    ).message
+    assert (
+        "(parameter inputs.frameImages, width)"
+        in to_provider_error(
+            {
+                "code": "invalidValue",
+                "message": "cannot be used together",
+                "parameter": ["inputs.frameImages", "width"],
+            }
+        ).message
+    )
     conflict = to_provider_error({"code": "conflictTaskUUID"}, 400)
     assert conflict.code == "conflictTaskUUID" and not conflict.never_received
     gone = to_provider_error({"code": "taskFailedOrNotFound", "message": "Task not found"}, 200, polling=True)
@@ -78,7 +98,9 @@ def test_errors_say_what_happened_and_what_to_do() -> None:
     assert busy.retryable
     failed = to_provider_error({"code": "timeoutProvider", "message": "slow"}, 200, polling=True)
     assert not failed.retryable and failed.may_have_billed and "press Retry" in failed.message
-    content = to_provider_error({"code": "invalidProviderContent", "responseContent": "the image shows a face"})
+    content = to_provider_error(
+        {"code": "invalidProviderContent", "responseContent": "the image shows a face"}
+    )
     assert "the image shows a face" in content.message
     assert to_provider_error({}, 503).retryable
 
@@ -94,7 +116,10 @@ def test_upload_cache_keeps_ids_by_content_and_forgets_old_ones(tmp_path) -> Non
     assert again.get(digest, now=1001.0) == "uuid-1"
     assert again.get(digest, now=1000.0 + again.max_age + 1) is None  # Runware deletes old uploads
     assert UploadCache(tmp_path / "c", "http://127.0.0.1:2").get(digest, now=1001.0) is None  # per base URL
-    assert again.forget({"uuid-1"}) == 1 and UploadCache(tmp_path / "c", "http://127.0.0.1:1").get(digest) is None
+    assert (
+        again.forget({"uuid-1"}) == 1
+        and UploadCache(tmp_path / "c", "http://127.0.0.1:1").get(digest) is None
+    )
     cache.path.write_text(json.dumps({digest: "legacy-id"}))  # the first format: bare ids, age unknown
     assert UploadCache(tmp_path / "c", "http://127.0.0.1:1", max_age=1e12).get(digest) == "legacy-id"
     cache.path.write_text("not json")

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from kling_desktop.core.probe import probe_media
 from kling_desktop.core.settings import Settings
-from kling_desktop.emulator.server import RUNWARE_TEST_KEY, EmulatorServer
 from kling_desktop.jobs.journal import Journal
 from kling_desktop.library.store import LibraryStore
+from kling_emulator.server import RUNWARE_TEST_KEY, EmulatorServer
 
 TOTAL = 50
 DRIVER = f"""
@@ -42,18 +42,25 @@ def test_kill_minus_nine_at_random_points(tmp_path: Path) -> None:
     Settings(concurrency={"runware": 10}).save(home / "config" / "settings.json")
     rng = random.Random(20261122)
     with EmulatorServer(delay=0.3, max_side=96) as emu:
-        env = {**os.environ, "KLING_DESKTOP_HOME": str(home), "KLING_DESKTOP_RUNWARE_URL": emu.base_url,
-               "RUNWARE_API_KEY": RUNWARE_TEST_KEY}
+        env = {
+            **os.environ,
+            "KLING_DESKTOP_HOME": str(home),
+            "KLING_DESKTOP_RUNWARE_URL": emu.base_url,
+            "RUNWARE_API_KEY": RUNWARE_TEST_KEY,
+        }
         kills = 0
         for _ in range(8):  # kill -9 at a random moment, then start again
-            proc = subprocess.Popen([sys.executable, "-c", DRIVER], env=env, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.PIPE)
+            proc = subprocess.Popen(
+                [sys.executable, "-c", DRIVER], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
             time.sleep(rng.uniform(0.6, 2.5))
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
                 kills += 1
             proc.wait(timeout=30)
-        final = subprocess.run([sys.executable, "-c", DRIVER], env=env, capture_output=True, text=True, timeout=300)
+        final = subprocess.run(
+            [sys.executable, "-c", DRIVER], env=env, capture_output=True, text=True, timeout=300
+        )
         assert final.returncode == 0, final.stderr[-3000:]
         journal = Journal(home / "data" / "jobs.sqlite")
         jobs = journal.recent(1000)

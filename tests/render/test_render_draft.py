@@ -22,7 +22,9 @@ def _mean(im) -> tuple[float, float, float]:
 
 
 def test_title_card_with_sound(tmp_path: Path) -> None:
-    plan = DraftPlan(320, 180, 24, (Segment(2, "A fox runs through snow"),), "Kling VIDEO 3.0 Pro", sound=True)
+    plan = DraftPlan(
+        320, 180, 24, (Segment(2, "A fox runs through snow"),), "Kling VIDEO 3.0 Pro", sound=True
+    )
     result = render_draft(plan, tmp_path / "t.mp4.part")
     info = probe_media(result.path)
     assert (info.width, info.height, info.fps, info.video_codec) == (320, 180, 24.0, "h264")
@@ -50,9 +52,17 @@ def test_first_last_dissolve_goes_from_first_to_last(tmp_path: Path) -> None:
 
 
 def test_multi_shot_request_renders_each_shot(tmp_path: Path) -> None:
-    req = GenerationRequest(model="klingai:kling-video@3-pro", width=1920, height=1080, sound=True,
-                            shots=(Shot(prompt="Wide shot", duration=3), Shot(prompt="Push in", duration=4),
-                                   Shot(prompt="Close up", duration=3)))
+    req = GenerationRequest(
+        model="klingai:kling-video@3-pro",
+        width=1920,
+        height=1080,
+        sound=True,
+        shots=(
+            Shot(prompt="Wide shot", duration=3),
+            Shot(prompt="Push in", duration=4),
+            Shot(prompt="Close up", duration=3),
+        ),
+    )
     plan = plan_for(req)
     assert [s.duration for s in plan.segments] == [3, 4, 3]
     assert plan.segments[1].heading.startswith("Shot 2 of 3")
@@ -71,16 +81,21 @@ def test_size_follows_first_frame_where_inferred(tmp_path: Path) -> None:
 
 def test_edit_and_avatar_drafts_use_their_inputs(tmp_path: Path) -> None:
     video = make_mp4(tmp_path / "in.mp4", 320, 180, seconds=3.0)
-    plan = plan_for(GenerationRequest(model="klingai:kling@o1", prompt="make it night", input_video=str(video)))
+    plan = plan_for(
+        GenerationRequest(model="klingai:kling@o1", prompt="make it night", input_video=str(video))
+    )
     assert plan.segments[0].kind == "video" and plan.duration == pytest.approx(3.0, abs=0.05)
     out = render_draft(DraftPlan(320, 180, 24, plan.segments, "O1"), tmp_path / "e.mp4").path
     assert probe_media(out).duration == pytest.approx(3.0, abs=0.05)
     face = make_png(tmp_path / "face.png", 400, 500)
     voice = make_wav(tmp_path / "v.wav", 2.5)
-    plan = plan_for(GenerationRequest(model="klingai:avatar@2.0-pro", input_image=str(face), input_audio=str(voice)))
+    plan = plan_for(
+        GenerationRequest(model="klingai:avatar@2.0-pro", input_image=str(face), input_audio=str(voice))
+    )
     assert plan.duration == pytest.approx(2.5, abs=0.05) and plan.audio_source == voice
-    info = probe_media(render_draft(DraftPlan(320, 400, 24, plan.segments, "A", audio_source=voice),
-                                   tmp_path / "a.mp4").path)
+    info = probe_media(
+        render_draft(DraftPlan(320, 400, 24, plan.segments, "A", audio_source=voice), tmp_path / "a.mp4").path
+    )
     assert info.has_audio and info.duration == pytest.approx(2.5, abs=0.05)
 
 

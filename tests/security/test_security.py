@@ -17,9 +17,9 @@ from keyring.backend import KeyringBackend
 from kling_desktop.core.paths import AppPaths
 from kling_desktop.core.request import GenerationRequest
 from kling_desktop.core.secrets import Credentials, Secret
-from kling_desktop.emulator.server import EmulatorServer
 from kling_desktop.jobs.states import JobState
 from kling_desktop.services import build_services
+from kling_emulator.server import EmulatorServer
 
 CANARY = "canary-KEY-7f3a9c1e5b2d4f6a8c0e1b3d5f7a9c1e"
 REQ = GenerationRequest(model="klingai:1@1", prompt="A boat on a lake", width=1280, height=720, duration=5)
@@ -76,6 +76,7 @@ def test_canary_key_never_reaches_disk_or_logs(kd_home, memory_keyring, monkeypa
                 return ok, bad
             finally:
                 await s.aclose()
+
         ok, bad = asyncio.run(main())
     assert ok.state is JobState.DONE and bad.state is JobState.FAILED
     assert CANARY not in bad.error and CANARY not in repr(creds.get("runware"))
@@ -87,7 +88,11 @@ def test_canary_key_never_reaches_disk_or_logs(kd_home, memory_keyring, monkeypa
 def test_no_keyring_is_said_and_falls_back_to_the_session(kd_home) -> None:
     creds = Credentials()  # tests/conftest.py sets the 'fail' backend: no keyring here
     status = creds.status()
-    assert not status.has_keyring and "No system keyring" in status.sentence and "RUNWARE_API_KEY" in status.sentence
+    assert (
+        not status.has_keyring
+        and "No system keyring" in status.sentence
+        and "RUNWARE_API_KEY" in status.sentence
+    )
     assert creds.set("runware", CANARY) == "this session"
     assert creds.get("runware").reveal() == CANARY and _files_containing(kd_home, CANARY.encode()) == []
 
@@ -95,11 +100,31 @@ def test_no_keyring_is_said_and_falls_back_to_the_session(kd_home) -> None:
 def test_key_is_not_in_a_process_command_line(kd_home, tmp_path) -> None:
     with EmulatorServer(delay=2.0, max_side=160) as emu:
         emu.runware_key = CANARY
-        env = {**os.environ, "KLING_DESKTOP_HOME": str(kd_home), "KLING_DESKTOP_RUNWARE_URL": emu.base_url,
-               "RUNWARE_API_KEY": CANARY}
-        proc = subprocess.Popen([sys.executable, "-m", "kling_desktop", "generate", "--provider", "runware",
-                                 "--model", "klingai:1@1", "--prompt", "A boat", "--size", "1280x720"],
-                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        env = {
+            **os.environ,
+            "KLING_DESKTOP_HOME": str(kd_home),
+            "KLING_DESKTOP_RUNWARE_URL": emu.base_url,
+            "RUNWARE_API_KEY": CANARY,
+        }
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kling_desktop",
+                "generate",
+                "--provider",
+                "runware",
+                "--model",
+                "klingai:1@1",
+                "--prompt",
+                "A boat",
+                "--size",
+                "1280x720",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         time.sleep(1.0)
         cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
         out, err = proc.communicate(timeout=120)
@@ -110,8 +135,9 @@ def test_key_is_not_in_a_process_command_line(kd_home, tmp_path) -> None:
 
 # ---- a hostile provider ----------------------------------------------------------------------------------
 
+
 def _run_against(emu: EmulatorServer, monkeypatch):
-    from kling_desktop.emulator.server import RUNWARE_TEST_KEY
+    from kling_emulator.server import RUNWARE_TEST_KEY
 
     monkeypatch.setenv("KLING_DESKTOP_RUNWARE_URL", emu.base_url)
     monkeypatch.setenv("RUNWARE_API_KEY", RUNWARE_TEST_KEY)
@@ -122,16 +148,22 @@ def _run_against(emu: EmulatorServer, monkeypatch):
             return await s.runner.wait((await s.runner.submit(REQ, "runware")).id), s.paths
         finally:
             await s.aclose()
+
     return asyncio.run(main())
 
 
-@pytest.mark.parametrize("hostile", [
-    "file:///etc/passwd",
-    "ftp://127.0.0.1/video.mp4",
-    "{base}/media/../../../../tmp/evil.mp4",
-    "{base}/media/..%2F..%2Fevil.mp4",
-])
-def test_hostile_result_urls_cannot_write_outside_the_library(hostile, kd_home, monkeypatch, tmp_path) -> None:
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "file:///etc/passwd",
+        "ftp://127.0.0.1/video.mp4",
+        "{base}/media/../../../../tmp/evil.mp4",
+        "{base}/media/..%2F..%2Fevil.mp4",
+    ],
+)
+def test_hostile_result_urls_cannot_write_outside_the_library(
+    hostile, kd_home, monkeypatch, tmp_path
+) -> None:
     outside = set(Path("/tmp").glob("evil*"))
     with EmulatorServer(delay=0.2, max_side=160) as emu:
         emu.state.media_url = lambda name: hostile.format(base=emu.base_url)  # type: ignore[method-assign]
@@ -143,12 +175,14 @@ def test_hostile_result_urls_cannot_write_outside_the_library(hostile, kd_home, 
 
 
 def test_oversize_body_is_refused(kd_home, monkeypatch) -> None:
-    from kling_desktop.emulator.server import Response
     from kling_desktop.jobs import download
+    from kling_emulator.server import Response
 
     monkeypatch.setattr(download, "MAX_BYTES", 50_000)  # a tiny cap stands in for the 4 GB one
     with EmulatorServer(delay=0.2, max_side=160) as emu:
-        emu.add_route("GET", "/media/huge", lambda req: Response(200, b"\0" * 200_000, {"Content-Type": "video/mp4"}))
+        emu.add_route(
+            "GET", "/media/huge", lambda req: Response(200, b"\0" * 200_000, {"Content-Type": "video/mp4"})
+        )
         emu.state.media_url = lambda name: f"{emu.base_url}/media/huge"  # type: ignore[method-assign]
         job, _ = _run_against(emu, monkeypatch)
     assert job.state is JobState.FAILED and "larger than" in job.error

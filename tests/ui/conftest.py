@@ -16,7 +16,8 @@ HARMLESS = (
     "pa_context_connect() failed",  # no PulseAudio daemon in CI; audio output is simply silent
     "No audio device detected",
     "No RHI backend",  # offscreen: video frames are converted on the CPU
-    "Couldn't load pipewire", "Couldn't resolve pipewire",  # optional PipeWire screen capture backend
+    "Couldn't load pipewire",
+    "Couldn't resolve pipewire",  # optional PipeWire screen capture backend
     "QThreadStorage: entry",  # Qt's thread-pool storage teardown at exit
 )
 
@@ -27,7 +28,8 @@ def fail_on_qt_warnings() -> Iterator[list[str]]:
 
     def handler(kind: QtMsgType, _context: object, message: str) -> None:
         if kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg) and not any(
-                h in message for h in HARMLESS):
+            h in message for h in HARMLESS
+        ):
             problems.append(message)
 
     previous = qInstallMessageHandler(handler)

@@ -156,7 +156,7 @@ class _SlowImage(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(self.body)))
         self.end_headers()
         for i in range(0, len(self.body), 8192):
-            self.wfile.write(self.body[i:i + 8192])
+            self.wfile.write(self.body[i : i + 8192])
             time.sleep(0.03)
 
 

@@ -26,9 +26,17 @@ def library(services):
     for i, prompt in enumerate(PROMPTS):
         media = make_mp4(store.media_dir / f"c{i}.mp4", 160, 90, 1.5, audio=True, last_color=(10, 240, 10))
         req = GenerationRequest(model="klingai:1@1", prompt=prompt, width=720, height=720)
-        store.add_job_result(Job(id=f"c{i}", task_id=f"t{i}", provider="local", model=req.model,
-                                 request_json=req.model_dump_json(), files=(str(media),),
-                                 created_at=f"2026-11-2{i}T10:00:00+00:00"))
+        store.add_job_result(
+            Job(
+                id=f"c{i}",
+                task_id=f"t{i}",
+                provider="local",
+                model=req.model,
+                request_json=req.model_dump_json(),
+                files=(str(media),),
+                created_at=f"2026-11-2{i}T10:00:00+00:00",
+            )
+        )
     return store
 
 
@@ -61,7 +69,11 @@ def test_thumbnails_load_off_thread_and_data_does_no_io(gallery, qtbot, monkeypa
     monkeypatch.setattr(model.store, "query", no_io)
     monkeypatch.setattr("kling_desktop.ui.gallery_model.thumbnail", no_io)
     for row in range(model.rowCount()):
-        for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole):
+        for role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.DecorationRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
             model.data(model.index(row), role)
     assert model.pixmaps.bytes <= model.pixmaps.max_bytes
 
@@ -146,8 +158,15 @@ def test_gallery_model_pages_lazily(qtbot, services, tmp_path) -> None:
     from kling_desktop.library.records import Clip
 
     for i in range(300):
-        services.library.add(Clip(id=f"x{i:03}", path=str(tmp_path / f"x{i}.mp4"), title=f"clip {i}",
-                                  created_at=f"2026-01-01T00:{i // 60:02}:{i % 60:02}"), sidecar=False)
+        services.library.add(
+            Clip(
+                id=f"x{i:03}",
+                path=str(tmp_path / f"x{i}.mp4"),
+                title=f"clip {i}",
+                created_at=f"2026-01-01T00:{i // 60:02}:{i % 60:02}",
+            ),
+            sidecar=False,
+        )
     model = GalleryModel(services.library, tmp_path / "thumbs")
     model.set_query(ClipFilter())
     qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=10000)

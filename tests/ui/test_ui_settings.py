@@ -11,7 +11,9 @@ def _files_containing(root, needle: bytes):
     return [p for p in root.rglob("*") if p.is_file() and needle in p.read_bytes()]
 
 
-def test_dialog_without_keyring_says_so_and_keeps_the_key_for_the_session(window, qtbot, services, kd_home) -> None:
+def test_dialog_without_keyring_says_so_and_keeps_the_key_for_the_session(
+    window, qtbot, services, kd_home
+) -> None:
     dialog = SettingsDialog(services.settings, services.credentials, window)
     qtbot.addWidget(dialog)
     assert "No system keyring" in dialog.key_status.text()

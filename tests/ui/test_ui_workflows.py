@@ -17,8 +17,11 @@ CASES = [(m, w) for m in all_models() for w in m.workflows]
 @pytest.fixture(scope="module")
 def media(tmp_path_factory):
     d = tmp_path_factory.mktemp("media")
-    return {"img": str(make_png(d / "img.png", 640, 480)), "vid": str(make_mp4(d / "in.mp4", 960, 720, 4.0, audio=True)),
-            "wav": str(make_wav(d / "voice.wav", 6.0))}
+    return {
+        "img": str(make_png(d / "img.png", 640, 480)),
+        "vid": str(make_mp4(d / "in.mp4", 960, 720, 4.0, audio=True)),
+        "wav": str(make_wav(d / "voice.wav", 6.0)),
+    }
 
 
 @pytest.mark.parametrize(("spec", "wf"), CASES, ids=[f"{m.air_id}-{w.value}" for m, w in CASES])

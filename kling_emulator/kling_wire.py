@@ -1,4 +1,4 @@
-"""The emulator's reading of Kling request bodies: wire JSON → GenerationRequest (protocols/kling.md §4)."""
+"""The emulator's reading of Kling request bodies: wire JSON → GenerationRequest (docs/protocols/kling.md §4)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,19 @@ from kling_desktop.catalog.models import get_model
 from kling_desktop.catalog.spec import DimensionMode, ModelSpec
 from kling_desktop.core.request import GenerationRequest, Shot
 from kling_desktop.core.validation import choose_workflow
-from kling_desktop.emulator.state import EmulatorState
 from kling_desktop.providers.kling_models import air_id_for
+from kling_emulator.state import EmulatorState
 
-FAMILIES = {"/v1/videos/text2video": "video", "/v1/videos/image2video": "video",
-            "/v1/videos/motion-control": "video", "/v1/videos/omni-video": "omni",
-            "/v1/videos/avatar/image2video": "avatar", "/v1/videos/advanced-lip-sync": "lipsync",
-            "/v1/images/generations": "image", "/v1/images/omni-image": "omni-image"}
+FAMILIES = {
+    "/v1/videos/text2video": "video",
+    "/v1/videos/image2video": "video",
+    "/v1/videos/motion-control": "video",
+    "/v1/videos/omni-video": "omni",
+    "/v1/videos/avatar/image2video": "avatar",
+    "/v1/videos/advanced-lip-sync": "lipsync",
+    "/v1/images/generations": "image",
+    "/v1/images/omni-image": "omni-image",
+}
 SIZED = (DimensionMode.REQUIRED, DimensionMode.OPTIONAL, DimensionMode.OPTIONAL_OR_RESOLUTION)
 
 
@@ -44,8 +50,8 @@ class Media:
     def _fetch(self, url: str) -> bytes:
         own = f"{self.state.base_url}/media/"
         if url.startswith(own):
-            path = self.state.media_dir / url[len(own):]
-            if "/" in url[len(own):] or not path.is_file():
+            path = self.state.media_dir / url[len(own) :]
+            if "/" in url[len(own) :] or not path.is_file():
                 raise KlingError(1201, f"the file at {url} cannot be downloaded")
             return path.read_bytes()
         if urlparse(url).hostname not in ("127.0.0.1", "localhost", "::1"):
@@ -79,7 +85,9 @@ class Media:
 def _spec_for(family: str, body: dict[str, Any]) -> ModelSpec:
     air = air_id_for(family, body.get("model_name"), body.get("mode"))
     if air is None:
-        raise KlingError(1203, f"model {body.get('model_name')!r} with mode {body.get('mode')!r} does not exist")
+        raise KlingError(
+            1203, f"model {body.get('model_name')!r} with mode {body.get('mode')!r} does not exist"
+        )
     return get_model(air)
 
 
@@ -104,7 +112,9 @@ def _shots(body: dict[str, Any]) -> tuple[Shot, ...]:
     return out
 
 
-def _with_size(req: GenerationRequest, spec: ModelSpec, aspect: Any, resolution: Any = None) -> GenerationRequest:
+def _with_size(
+    req: GenerationRequest, spec: ModelSpec, aspect: Any, resolution: Any = None
+) -> GenerationRequest:
     """Width/height from aspect_ratio only where the catalog lets the request choose a size."""
     if spec.dimension_mode(choose_workflow(req, spec)) not in SIZED:
         return req
@@ -114,8 +124,9 @@ def _with_size(req: GenerationRequest, spec: ModelSpec, aspect: Any, resolution:
     return req.model_copy(update={"width": width, "height": height, "resolution": None})
 
 
-def to_request(family: str, path: str, b: dict[str, Any], media: Media,
-               sessions: dict[str, tuple[str, int]]) -> GenerationRequest:
+def to_request(
+    family: str, path: str, b: dict[str, Any], media: Media, sessions: dict[str, tuple[str, int]]
+) -> GenerationRequest:
     """Raises KlingError(1201/1203) where Kling would refuse the body."""
     if family == "lipsync":
         return _lipsync(b, media, sessions)
@@ -126,27 +137,39 @@ def to_request(family: str, path: str, b: dict[str, Any], media: Media,
             raise KlingError(1201, "image and one of sound_file / audio_id are required")
         if b.get("audio_id"):
             raise KlingError(1201, "audio_id is not known to the emulator; send sound_file")
-        return GenerationRequest(model=spec.air_id, prompt=b.get("prompt", ""),
-                                 input_image=media.local(b["image"], ".png", "image"),
-                                 input_audio=media.local(b["sound_file"], ".wav", "sound_file"))
+        return GenerationRequest(
+            model=spec.air_id,
+            prompt=b.get("prompt", ""),
+            input_image=media.local(b["image"], ".png", "image"),
+            input_audio=media.local(b["sound_file"], ".wav", "sound_file"),
+        )
     if family in ("image", "omni-image"):
         refs = [i.get("image") for i in b.get("image_list") or []] + ([b["image"]] if b.get("image") else [])
-        req = GenerationRequest(model=spec.air_id, prompt=b.get("prompt", ""),
-                                negative_prompt=b.get("negative_prompt", ""), resolution=b.get("resolution"),
-                                reference_images=tuple(p for p in (media.local(r, ".png", "image") for r in refs) if p),
-                                number_results=int(b.get("n", 1)))
+        req = GenerationRequest(
+            model=spec.air_id,
+            prompt=b.get("prompt", ""),
+            negative_prompt=b.get("negative_prompt", ""),
+            resolution=b.get("resolution"),
+            reference_images=tuple(p for p in (media.local(r, ".png", "image") for r in refs) if p),
+            number_results=int(b.get("n", 1)),
+        )
         return _with_size(req, spec, b.get("aspect_ratio"), b.get("resolution"))
     if path.endswith("/motion-control"):
         for key in ("image_url", "video_url", "character_orientation", "mode"):
             if not b.get(key):
                 raise KlingError(1201, f"{key} is required")
-        settings = {"characterOrientation": b["character_orientation"],
-                    "keepOriginalSound": b.get("keep_original_sound", "yes") == "yes"}
+        settings = {
+            "characterOrientation": b["character_orientation"],
+            "keepOriginalSound": b.get("keep_original_sound", "yes") == "yes",
+        }
         return GenerationRequest(
-            model=spec.air_id, workflow="motion-control", prompt=b.get("prompt", ""),
+            model=spec.air_id,
+            workflow="motion-control",
+            prompt=b.get("prompt", ""),
             first_frame=media.local(b["image_url"], ".png", "image_url"),
             reference_videos=(str(media.local(b["video_url"], ".mp4", "video_url", url_only=True)),),
-            settings={k: v for k, v in settings.items() if spec.setting(k)})
+            settings={k: v for k, v in settings.items() if spec.setting(k)},
+        )
     shots = _shots(b)
     images = b.get("image_list") or []
     if any(not i.get("image_url") for i in images):
@@ -166,15 +189,24 @@ def to_request(family: str, path: str, b: dict[str, Any], media: Media,
     if shots and b.get("shot_type") and spec.setting("shotType"):
         settings["shotType"] = b["shot_type"]
     req = GenerationRequest(
-        model=spec.air_id, prompt="" if shots else b.get("prompt", ""), negative_prompt=b.get("negative_prompt", ""),
-        first_frame=media.local(first, ".png", "image"), last_frame=media.local(last, ".png", "image_tail"),
-        shots=shots, duration=None if shots or base or not b.get("duration") else float(b["duration"]),
-        cfg_scale=b.get("cfg_scale"), sound=None if "sound" not in b else b["sound"] == "on",
+        model=spec.air_id,
+        prompt="" if shots else b.get("prompt", ""),
+        negative_prompt=b.get("negative_prompt", ""),
+        first_frame=media.local(first, ".png", "image"),
+        last_frame=media.local(last, ".png", "image_tail"),
+        shots=shots,
+        duration=None if shots or base or not b.get("duration") else float(b["duration"]),
+        cfg_scale=b.get("cfg_scale"),
+        sound=None if "sound" not in b else b["sound"] == "on",
         reference_images=tuple(p for p in (media.local(r, ".png", "image_url") for r in refs) if p),
-        input_video=media.local(base[0].get("video_url"), ".mp4", "video_url", url_only=True) if base else None,
-        reference_videos=tuple(str(media.local(v.get("video_url"), ".mp4", "video_url", url_only=True))
-                               for v in feature),
-        settings=settings)
+        input_video=media.local(base[0].get("video_url"), ".mp4", "video_url", url_only=True)
+        if base
+        else None,
+        reference_videos=tuple(
+            str(media.local(v.get("video_url"), ".mp4", "video_url", url_only=True)) for v in feature
+        ),
+        settings=settings,
+    )
     return _with_size(req, spec, b.get("aspect_ratio"))
 
 
@@ -195,7 +227,13 @@ def _lipsync(b: dict[str, Any], media: Media, sessions: dict[str, tuple[str, int
             raise KlingError(1201, f"face_choose[0].{key} is required (ms)")
     if face["sound_end_time"] - face["sound_start_time"] < 2000:
         raise KlingError(1201, "the audio clip must be at least 2 s long")
-    settings = {"soundVolume": float(face.get("sound_volume", 1.0)),
-                "originalAudioVolume": float(face.get("original_audio_volume", 1.0))}
-    return GenerationRequest(model="klingai:7@1", input_video=session[0],
-                             input_audio=media.local(face["sound_file"], ".wav", "sound_file"), settings=settings)
+    settings = {
+        "soundVolume": float(face.get("sound_volume", 1.0)),
+        "originalAudioVolume": float(face.get("original_audio_volume", 1.0)),
+    }
+    return GenerationRequest(
+        model="klingai:7@1",
+        input_video=session[0],
+        input_audio=media.local(face["sound_file"], ".wav", "sound_file"),
+        settings=settings,
+    )

@@ -109,7 +109,9 @@ class EmulatorState:
     def _small(self, plan: DraftPlan) -> DraftPlan:
         scale = min(1.0, self.max_side / max(plan.width, plan.height))
         w, h = max(2, int(plan.width * scale) // 2 * 2), max(2, int(plan.height * scale) // 2 * 2)
-        return DraftPlan(w, h, plan.fps, plan.segments, plan.model_name, plan.sound, plan.audio_source, plan.metadata)
+        return DraftPlan(
+            w, h, plan.fps, plan.segments, plan.model_name, plan.sound, plan.audio_source, plan.metadata
+        )
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)

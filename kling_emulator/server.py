@@ -1,7 +1,7 @@
 """A real HTTP server on loopback that speaks the Runware and Kling APIs (see README.md beside this file).
 
-    with EmulatorServer(faults="429=1") as emu:
-        emu.base_url  # point KLING_DESKTOP_RUNWARE_URL / KLING_DESKTOP_KLING_URL here
+with EmulatorServer(faults="429=1") as emu:
+    emu.base_url  # point KLING_DESKTOP_RUNWARE_URL / KLING_DESKTOP_KLING_URL here
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from kling_desktop.emulator.faults import Faults
-from kling_desktop.emulator.state import EmulatorState
+from kling_emulator.faults import Faults
+from kling_emulator.state import EmulatorState
 
 RUNWARE_TEST_KEY = "emulator-runware-key"
 KLING_TEST_ACCESS = "emulator-access-key"
@@ -48,18 +48,24 @@ Route = Callable[[Request], Response]
 
 
 class EmulatorServer:
-    def __init__(self, port: int = 0, faults: str | Faults | None = None, delay: float = 1.0,
-                 root: Path | None = None, max_side: int = 480) -> None:
+    def __init__(
+        self,
+        port: int = 0,
+        faults: str | Faults | None = None,
+        delay: float = 1.0,
+        root: Path | None = None,
+        max_side: int = 480,
+    ) -> None:
         self.faults = faults if isinstance(faults, Faults) else Faults.parse(faults)
         self._tmp = None if root else tempfile.TemporaryDirectory(prefix="kd-emulator-")
         self.state = EmulatorState(root or Path(self._tmp.name), delay=delay, max_side=max_side)  # type: ignore[union-attr]
         self.runware_key = RUNWARE_TEST_KEY
         self.kling_access, self.kling_secret = KLING_TEST_ACCESS, KLING_TEST_SECRET
         self.routes: list[tuple[str, str, Route]] = []
-        from kling_desktop.emulator import kling_api, media, runware_api
+        from kling_emulator import kling_routes, media, runware_api
 
         runware_api.register(self)
-        kling_api.register(self)
+        kling_routes.register_routes(self)
         media.register(self)
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         self.httpd.daemon_threads = True
@@ -109,8 +115,13 @@ def _handler(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
         def _read(self) -> Request:
             length = int(self.headers.get("Content-Length") or 0)
             url = urlparse(self.path)
-            return Request(self.command, url.path, url.query, {k.lower(): v for k, v in self.headers.items()},
-                           self.rfile.read(length) if length else b"")
+            return Request(
+                self.command,
+                url.path,
+                url.query,
+                {k.lower(): v for k, v in self.headers.items()},
+                self.rfile.read(length) if length else b"",
+            )
 
         def _serve(self) -> None:
             req = self._read()
@@ -123,10 +134,17 @@ def _handler(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
                 self.connection.shutdown(2)
                 return
             if is_api and faults.take("429"):
-                return self._send(Response(429, {"errors": [{"code": "rateLimitExceeded", "message": "Too many "
-                                  "requests"}]}, {"Retry-After": f"{faults.retry_after:g}"}))
+                return self._send(
+                    Response(
+                        429,
+                        {"errors": [{"code": "rateLimitExceeded", "message": "Too many requests"}]},
+                        {"Retry-After": f"{faults.retry_after:g}"},
+                    )
+                )
             if is_api and faults.take("5xx"):
-                return self._send(Response(503, {"errors": [{"code": "serviceUnavailable", "message": "busy"}]}))
+                return self._send(
+                    Response(503, {"errors": [{"code": "serviceUnavailable", "message": "busy"}]})
+                )
             if is_api and faults.take("malformed"):
                 return self._send(Response(200, b'{"data": [ {"taskType": "videoInf'))
             try:

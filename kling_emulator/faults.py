@@ -61,8 +61,10 @@ class Faults:
             elif name in COUNTED:
                 faults.counts[name] = int(value or 1)
             else:
-                raise ValueError(f"unknown fault {name!r}; known: latency, retry_after, badkey, expired, item_errors, "
-                                 f"{', '.join(COUNTED)}")
+                raise ValueError(
+                    f"unknown fault {name!r}; known: latency, retry_after, badkey, expired, item_errors, "
+                    f"{', '.join(COUNTED)}"
+                )
         return faults
 
     @property

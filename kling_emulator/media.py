@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kling_desktop.emulator.server import EmulatorServer, Request, Response
+    from kling_emulator.server import EmulatorServer, Request, Response
 
 
 def register(server: EmulatorServer) -> None:
-    from kling_desktop.emulator.server import Response
+    from kling_emulator.server import Response
 
     def serve(req: Request) -> Response:
         name = req.path.rsplit("/", 1)[-1]
@@ -25,12 +25,22 @@ def register(server: EmulatorServer) -> None:
 
     def serve_upload(req: Request) -> Response:
         path = server.state.uploads.get(req.path.rsplit("/", 1)[-1])
-        return ranged(req, path) if path is not None and path.is_file() else Response(404, {"error": "not found"})
+        return (
+            ranged(req, path)
+            if path is not None and path.is_file()
+            else Response(404, {"error": "not found"})
+        )
 
     def ranged(req: Request, path: Path) -> Response:
         data = path.read_bytes()
-        ctype = {".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp", ".wav": "audio/wav",
-                 ".mp3": "audio/mpeg", ".mov": "video/quicktime"}.get(path.suffix, "video/mp4")
+        ctype = {
+            ".png": "image/png",
+            ".jpg": "image/jpeg",
+            ".webp": "image/webp",
+            ".wav": "audio/wav",
+            ".mp3": "audio/mpeg",
+            ".mov": "video/quicktime",
+        }.get(path.suffix, "video/mp4")
         headers = {"Content-Type": ctype, "Accept-Ranges": "bytes"}
         rng = req.headers.get("range", "")
         if rng.startswith("bytes="):

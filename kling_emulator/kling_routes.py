@@ -1,4 +1,4 @@
-"""The official Kling API half of the emulator: JWT auth, create endpoints, task queries (protocols/kling.md).
+"""The official Kling API half of the emulator: JWT auth, create endpoints, task queries (docs/protocols/kling.md).
 
 Every answer is the envelope ``{code, message, request_id, data}`` (``data`` absent on errors) with the HTTP
 status of the official error table. Tasks go ``submitted → processing → succeed | failed``; results are
@@ -19,22 +19,42 @@ from kling_desktop.catalog.pricing import estimate_cost
 from kling_desktop.catalog.spec import Kind
 from kling_desktop.core.probe import MediaError, probe_media
 from kling_desktop.core.validation import problems_for, resolve
-from kling_desktop.emulator.kling_wire import FAMILIES, KlingError, Media, to_request
-from kling_desktop.emulator.state import Task
+from kling_emulator.kling_wire import FAMILIES, KlingError, Media, to_request
+from kling_emulator.state import Task
 
 if TYPE_CHECKING:
-    from kling_desktop.emulator.server import EmulatorServer, Request, Response
+    from kling_emulator.server import EmulatorServer, Request, Response
 
-HTTP = {1000: 401, 1001: 401, 1002: 401, 1003: 401, 1004: 401, 1100: 429, 1101: 429, 1102: 429, 1103: 403,
-        1200: 400, 1201: 400, 1202: 404, 1203: 404, 1300: 400, 1301: 400, 1302: 429, 1303: 429, 1304: 429,
-        5000: 500, 5001: 503, 5002: 504}
+HTTP = {
+    1000: 401,
+    1001: 401,
+    1002: 401,
+    1003: 401,
+    1004: 401,
+    1100: 429,
+    1101: 429,
+    1102: 429,
+    1103: 403,
+    1200: 400,
+    1201: 400,
+    1202: 404,
+    1203: 404,
+    1300: 400,
+    1301: 400,
+    1302: 429,
+    1303: 429,
+    1304: 429,
+    5000: 500,
+    5001: 503,
+    5002: 504,
+}
 SUBMITTED_FOR = 0.1  # seconds a new task reports "submitted" before "processing"
 LEEWAY = 2  # seconds of clock skew allowed on exp/nbf
 IDENTIFY_FACE = "/v1/videos/identify-face"
 
 
 def register_routes(server: EmulatorServer) -> None:
-    from kling_desktop.emulator.server import Response
+    from kling_emulator.server import Response
 
     state = server.state
     media = Media(state)
@@ -53,8 +73,13 @@ def register_routes(server: EmulatorServer) -> None:
         if server.faults.badkey or not header.startswith("Bearer "):
             raise KlingError(1002, "Authorization is invalid")
         try:
-            claims = jwt.decode(header[len("Bearer "):], server.kling_secret, algorithms=["HS256"], leeway=LEEWAY,
-                                options={"require": ["iss", "exp"]})
+            claims = jwt.decode(
+                header[len("Bearer ") :],
+                server.kling_secret,
+                algorithms=["HS256"],
+                leeway=LEEWAY,
+                options={"require": ["iss", "exp"]},
+            )
         except jwt.ExpiredSignatureError:
             raise KlingError(1004, "Authorization has expired") from None
         except jwt.ImmatureSignatureError:
@@ -77,18 +102,27 @@ def register_routes(server: EmulatorServer) -> None:
         status = {"processing": "processing", "success": "succeed", "failed": "failed"}[t.status()]
         if status == "processing" and time.time() - t.created < SUBMITTED_FOR:
             status = "submitted"
-        data: dict[str, Any] = {"task_id": t.id, "task_status": status, "task_status_msg": "",
-                                "task_info": {"external_task_id": t.external_id} if t.external_id else {},
-                                "created_at": int(t.created * 1000), "updated_at": int(time.time() * 1000)}
+        data: dict[str, Any] = {
+            "task_id": t.id,
+            "task_status": status,
+            "task_status_msg": "",
+            "task_info": {"external_task_id": t.external_id} if t.external_id else {},
+            "created_at": int(t.created * 1000),
+            "updated_at": int(time.time() * 1000),
+        }
         if status == "failed":
-            data["task_status_msg"] = ("The emulator failed this task on purpose (fault 'fail')." if t.fail
-                                       else "Rendering failed in the emulator.")
+            data["task_status_msg"] = (
+                "The emulator failed this task on purpose (fault 'fail')."
+                if t.fail
+                else "Rendering failed in the emulator."
+            )
             data["task_result"] = {}
         if status == "succeed" and t.future is not None:
             files = t.future.result()
             if get_model(t.request.model).kind is Kind.IMAGE:
-                data["task_result"] = {"images": [{"index": i, "url": state.media_url(p.name)}
-                                                  for i, p in enumerate(files)]}
+                data["task_result"] = {
+                    "images": [{"index": i, "url": state.media_url(p.name)} for i, p in enumerate(files)]
+                }
             else:
                 videos = []
                 for p in files:
@@ -96,7 +130,9 @@ def register_routes(server: EmulatorServer) -> None:
                         seconds = probe_media(p).duration or 0.0
                     except MediaError:
                         seconds = 0.0
-                    videos.append({"id": p.stem, "url": state.media_url(p.name), "duration": f"{seconds:.3f}"})
+                    videos.append(
+                        {"id": p.stem, "url": state.media_url(p.name), "duration": f"{seconds:.3f}"}
+                    )
                 data["task_result"] = {"videos": videos}
             data["final_unit_deduction"] = f"{t.cost:.3f}"
         return data
@@ -120,14 +156,28 @@ def register_routes(server: EmulatorServer) -> None:
             return envelope(exc.code, str(exc))
         seconds = resolve(request).duration or 5
         price = get_model(request.model).price
-        task = Task(str(uuid.uuid4().int)[:18], "kling", request, external_id=external, endpoint=req.path,
-                    cost=estimate_cost(price, seconds=seconds, sound=bool(request.sound)) or 0.0)
+        task = Task(
+            str(uuid.uuid4().int)[:18],
+            "kling",
+            request,
+            external_id=external,
+            endpoint=req.path,
+            cost=estimate_cost(price, seconds=seconds, sound=bool(request.sound)) or 0.0,
+        )
         state.add_task(task, fail=server.faults.take("fail"))
         if server.faults.take("drop_reply"):
             raise ConnectionAbortedError  # accepted, but the answer never reaches the client
-        return envelope(0, "SUCCEED", {"task_id": task.id, "task_info": {"external_task_id": external},
-                                       "task_status": "submitted", "created_at": int(task.created * 1000),
-                                       "updated_at": int(task.created * 1000)})
+        return envelope(
+            0,
+            "SUCCEED",
+            {
+                "task_id": task.id,
+                "task_info": {"external_task_id": external},
+                "task_status": "submitted",
+                "created_at": int(task.created * 1000),
+                "updated_at": int(task.created * 1000),
+            },
+        )
 
     def identify_face(req: Request) -> Response:
         try:
@@ -148,8 +198,17 @@ def register_routes(server: EmulatorServer) -> None:
             return envelope(exc.code, str(exc))
         session_id, ms = str(uuid.uuid4().int)[:18], int((info.duration or 0) * 1000)
         sessions[session_id] = (video, ms)
-        return envelope(0, "SUCCEED", {"session_id": session_id, "final_unit_deduction": "0", "face_data": [
-            {"face_id": "0", "face_image": body["video_url"], "start_time": 0, "end_time": ms}]})
+        return envelope(
+            0,
+            "SUCCEED",
+            {
+                "session_id": session_id,
+                "final_unit_deduction": "0",
+                "face_data": [
+                    {"face_id": "0", "face_image": body["video_url"], "start_time": 0, "end_time": ms}
+                ],
+            },
+        )
 
     def query(req: Request) -> Response:
         try:
@@ -178,7 +237,7 @@ def register_routes(server: EmulatorServer) -> None:
         if ext := args.get("external_task_id"):
             tasks = [t for t in tasks if t.external_id == ext]
         tasks.sort(key=lambda t: -t.created)
-        return envelope(0, "SUCCEED", [task_json(t) for t in tasks[(page - 1) * size: page * size]])
+        return envelope(0, "SUCCEED", [task_json(t) for t in tasks[(page - 1) * size : page * size]])
 
     for path in FAMILIES:
         server.add_route("POST", path, create)

@@ -1,4 +1,4 @@
-"""The Runware half of the emulator: POST /v1 with task arrays, as protocols/runware.md describes."""
+"""The Runware half of the emulator: POST /v1 with task arrays, as docs/protocols/runware.md describes."""
 
 from __future__ import annotations
 
@@ -11,21 +11,52 @@ from kling_desktop.catalog.models import UnknownModel, get_model
 from kling_desktop.catalog.pricing import estimate_cost
 from kling_desktop.core.request import GenerationRequest, Shot
 from kling_desktop.core.validation import problems_for, resolve
-from kling_desktop.emulator.state import Task
+from kling_emulator.state import Task
 
 if TYPE_CHECKING:
-    from kling_desktop.emulator.server import EmulatorServer, Request, Response
+    from kling_emulator.server import EmulatorServer, Request, Response
 
 # Top-level fields a Kling task may carry (the "Allowed values" list the real service quotes, plus the
 # legacy ``frameImages``/``referenceImages``); anything else is refused as ``unsupportedParameter``.
-ALLOWED = ("taskType", "taskUUID", "model", "positivePrompt", "negativePrompt", "width", "height", "resolution",
-           "duration", "fps", "CFGScale", "numberResults", "outputType", "outputFormat", "outputQuality",
-           "deliveryMethod", "includeCost", "webhookURL", "uploadEndpoint", "ttl", "inputs", "providerSettings",
-           "frameImages", "referenceImages", "safety")
+ALLOWED = (
+    "taskType",
+    "taskUUID",
+    "model",
+    "positivePrompt",
+    "negativePrompt",
+    "width",
+    "height",
+    "resolution",
+    "duration",
+    "fps",
+    "CFGScale",
+    "numberResults",
+    "outputType",
+    "outputFormat",
+    "outputQuality",
+    "deliveryMethod",
+    "includeCost",
+    "webhookURL",
+    "uploadEndpoint",
+    "ttl",
+    "inputs",
+    "providerSettings",
+    "frameImages",
+    "referenceImages",
+    "safety",
+)
 INPUTS = ("frameImages", "referenceImages", "referenceVideos", "referenceVoices", "video", "audio", "image")
 
-_EXT = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp", "video/mp4": ".mp4",
-        "video/quicktime": ".mov", "audio/wav": ".wav", "audio/x-wav": ".wav", "audio/mpeg": ".mp3"}
+_EXT = {
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/webp": ".webp",
+    "video/mp4": ".mp4",
+    "video/quicktime": ".mov",
+    "audio/wav": ".wav",
+    "audio/x-wav": ".wav",
+    "audio/mpeg": ".mp3",
+}
 
 
 class TaskError(Exception):
@@ -47,16 +78,25 @@ def check_parameters(task: dict[str, Any]) -> None:
     """Refuse what the real service refuses before it looks at values: unknown fields and providers."""
     for key in task:
         if key not in ALLOWED:
-            raise TaskError("unsupportedParameter", f"Unsupported use of '{key}' parameter. This parameter is not "
-                            f"supported for the selected model. Allowed values are: "
-                            f"{', '.join(repr(a) for a in ALLOWED)}.", key)
+            raise TaskError(
+                "unsupportedParameter",
+                f"Unsupported use of '{key}' parameter. This parameter is not "
+                f"supported for the selected model. Allowed values are: "
+                f"{', '.join(repr(a) for a in ALLOWED)}.",
+                key,
+            )
     for key in task.get("inputs") or {}:
         if key not in INPUTS:
-            raise TaskError("unsupportedParameter", f"Unsupported use of 'inputs.{key}' parameter.", f"inputs.{key}")
+            raise TaskError(
+                "unsupportedParameter", f"Unsupported use of 'inputs.{key}' parameter.", f"inputs.{key}"
+            )
     for provider in task.get("providerSettings") or {}:
         if provider != "klingai":
-            raise TaskError("mismatchProviderSettingsProvider", f"providerSettings.{provider} does not match the "
-                            "model's provider (klingai).", f"providerSettings.{provider}")
+            raise TaskError(
+                "mismatchProviderSettingsProvider",
+                f"providerSettings.{provider} does not match the model's provider (klingai).",
+                f"providerSettings.{provider}",
+            )
 
 
 def _frames(entries: list[Any]) -> dict[str, Any]:
@@ -64,18 +104,24 @@ def _frames(entries: list[Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for n, f in enumerate(entries):
         if not isinstance(f, dict):
-            raise TaskError("invalidValue", "Each frame image is an object {image, frame}.", "inputs.frameImages")
+            raise TaskError(
+                "invalidValue", "Each frame image is an object {image, frame}.", "inputs.frameImages"
+            )
         # frame 0 is the first frame, like an absent one
         where: Any = f.get("frame") or ("last" if n == len(entries) - 1 and n > 0 else "first")
         if where not in ("first", "last"):
-            raise TaskError("invalidValue", f"Kling takes only the first and last frames; got frame {where!r}.",
-                            "inputs.frameImages")
+            raise TaskError(
+                "invalidValue",
+                f"Kling takes only the first and last frames; got frame {where!r}.",
+                "inputs.frameImages",
+            )
         out[where] = f.get("image") or f.get("inputImage")
     return out
 
 
 def to_request(state: Any, task: dict[str, Any]) -> GenerationRequest:
     """The inverse of the client's payload builder: wire task → GenerationRequest over the uploaded files."""
+
     def media(ref: Any) -> str:
         ref = ref.get("video") or ref.get("image") if isinstance(ref, dict) else ref
         path = state.uploads.get(str(ref))
@@ -86,28 +132,37 @@ def to_request(state: Any, task: dict[str, Any]) -> GenerationRequest:
     inputs = task.get("inputs") or {}
     frames = _frames((inputs.get("frameImages") or []) + (task.get("frameImages") or []))
     klingai = dict((task.get("providerSettings") or {}).get("klingai") or {})
-    shots = tuple(Shot(prompt=s.get("prompt", ""), duration=float(s.get("duration", 0)))
-                  for s in klingai.pop("multiPrompt", []) or [])
+    shots = tuple(
+        Shot(prompt=s.get("prompt", ""), duration=float(s.get("duration", 0)))
+        for s in klingai.pop("multiPrompt", []) or []
+    )
     klingai.pop("shotType", None) if not shots else None
     return GenerationRequest(
-        model=task.get("model", ""), prompt=task.get("positivePrompt", ""),
+        model=task.get("model", ""),
+        prompt=task.get("positivePrompt", ""),
         negative_prompt=task.get("negativePrompt", ""),
         first_frame=media(frames["first"]) if "first" in frames else None,
-        last_frame=media(frames["last"]) if "last" in frames else None, shots=shots,
-        duration=task.get("duration"), width=task.get("width"), height=task.get("height"),
-        resolution=task.get("resolution"), cfg_scale=task.get("CFGScale"), sound=klingai.pop("sound", None),
+        last_frame=media(frames["last"]) if "last" in frames else None,
+        shots=shots,
+        duration=task.get("duration"),
+        width=task.get("width"),
+        height=task.get("height"),
+        resolution=task.get("resolution"),
+        cfg_scale=task.get("CFGScale"),
+        sound=klingai.pop("sound", None),
         reference_images=tuple(media(r) for r in inputs.get("referenceImages") or []),
         reference_videos=tuple(media(r) for r in inputs.get("referenceVideos") or []),
         reference_voices=tuple(media(r) for r in inputs.get("referenceVoices") or []),
         input_video=media(inputs["video"]) if "video" in inputs else None,
         input_audio=media(inputs["audio"]) if "audio" in inputs else None,
         input_image=media(inputs["image"]) if "image" in inputs else None,
-        settings=klingai, number_results=int(task.get("numberResults", 1)),
+        settings=klingai,
+        number_results=int(task.get("numberResults", 1)),
     )
 
 
 def register(server: EmulatorServer) -> None:
-    from kling_desktop.emulator.server import Response
+    from kling_emulator.server import Response
 
     state = server.state
 
@@ -118,8 +173,11 @@ def register(server: EmulatorServer) -> None:
         if bearer == f"Bearer {server.runware_key}":
             return True
         first = tasks[0] if tasks else {}
-        return isinstance(first, dict) and first.get("taskType") == "authentication" and \
-            first.get("apiKey") == server.runware_key
+        return (
+            isinstance(first, dict)
+            and first.get("taskType") == "authentication"
+            and first.get("apiKey") == server.runware_key
+        )
 
     def infer(task: dict[str, Any]) -> dict[str, Any]:
         task_uuid = str(task.get("taskUUID") or "")
@@ -138,25 +196,42 @@ def register(server: EmulatorServer) -> None:
             p = problems[0]
             raise TaskError("invalidValue", p.message, p.field)
         r = resolve(req)
-        cost = estimate_cost(spec.price, seconds=r.duration or 5, sound=bool(req.sound), images=req.number_results)
-        state.add_task(Task(task_uuid, "runware", req, cost=cost or 0.0, include_cost=task.get("includeCost") is True),
-                       fail=server.faults.take("fail"))
+        cost = estimate_cost(
+            spec.price, seconds=r.duration or 5, sound=bool(req.sound), images=req.number_results
+        )
+        state.add_task(
+            Task(task_uuid, "runware", req, cost=cost or 0.0, include_cost=task.get("includeCost") is True),
+            fail=server.faults.take("fail"),
+        )
         if server.faults.take("drop_reply"):  # the task was accepted, but the answer is lost on the way back
             raise ConnectionAbortedError("reply dropped")
         return {"taskType": task["taskType"], "taskUUID": task_uuid}
 
     def poll(task_uuid: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         t = state.find(task_uuid)
-        kind = "imageInference" if t and get_model(t.request.model).kind.value == "image" else "videoInference"
+        kind = (
+            "imageInference" if t and get_model(t.request.model).kind.value == "image" else "videoInference"
+        )
         if t is None:
-            return [], [{"code": "taskFailedOrNotFound", "message": "Task not found or expired.",
-                         "taskUUID": task_uuid, "status": "error"}]
+            return [], [
+                {
+                    "code": "taskFailedOrNotFound",
+                    "message": "Task not found or expired.",
+                    "taskUUID": task_uuid,
+                    "status": "error",
+                }
+            ]
         status = t.status()
         if status == "processing":
-            return [{"taskType": kind, "taskUUID": task_uuid, "status": "processing", "progress": t.progress()}], []
+            return [
+                {"taskType": kind, "taskUUID": task_uuid, "status": "processing", "progress": t.progress()}
+            ], []
         if status == "failed":
-            error = {"code": "timeoutProvider", "message": "The external provider did not respond within the "
-                     "timeout window. The request was automatically terminated."}
+            error = {
+                "code": "timeoutProvider",
+                "message": "The external provider did not respond within the "
+                "timeout window. The request was automatically terminated.",
+            }
             if server.faults.item_errors:  # the second form: an item in data with an embedded error
                 return [{"taskType": kind, "taskUUID": task_uuid, "status": "error", "error": error}], []
             return [], [{**error, "status": "error", "taskUUID": task_uuid}]
@@ -165,8 +240,14 @@ def register(server: EmulatorServer) -> None:
         for path in t.future.result():
             key = "imageUUID" if kind == "imageInference" else "videoUUID"
             url_key = "imageURL" if kind == "imageInference" else "videoURL"
-            item = {"taskType": kind, "taskUUID": task_uuid, "status": "success", key: path.stem,
-                    url_key: state.media_url(path.name), "seed": zlib.crc32(path.stem.encode()) & 0x7FFFFFFF}
+            item = {
+                "taskType": kind,
+                "taskUUID": task_uuid,
+                "status": "success",
+                key: path.stem,
+                url_key: state.media_url(path.name),
+                "seed": zlib.crc32(path.stem.encode()) & 0x7FFFFFFF,
+            }
             if t.include_cost:
                 item["cost"] = round(t.cost / len(t.future.result()), 4)
             items.append(item)
@@ -178,10 +259,23 @@ def register(server: EmulatorServer) -> None:
         except ValueError:
             return Response(400, {"errors": [{"code": "invalidJSON", "message": "The body is not JSON."}]})
         if not isinstance(tasks, list):
-            return Response(400, {"errors": [{"code": "invalidRequest", "message": "Send a JSON array of tasks."}]})
+            return Response(
+                400, {"errors": [{"code": "invalidRequest", "message": "Send a JSON array of tasks."}]}
+            )
         if not authorised(req, tasks):
-            return Response(401, {"errors": [{"code": "invalidApiKey", "message": "Invalid API key.",
-                                              "parameter": "apiKey", "taskType": "authentication"}]})
+            return Response(
+                401,
+                {
+                    "errors": [
+                        {
+                            "code": "invalidApiKey",
+                            "message": "Invalid API key.",
+                            "parameter": "apiKey",
+                            "taskType": "authentication",
+                        }
+                    ]
+                },
+            )
         data, errors, status = [], [], 200
         for task in tasks:
             kind = task.get("taskType") if isinstance(task, dict) else None
@@ -194,9 +288,15 @@ def register(server: EmulatorServer) -> None:
                     raw, suffix = _decode(str(task.get("image") or task.get("media") or ""))
                     media_id = state.store_upload(raw, suffix)
                     key = "imageUUID" if kind == "imageUpload" else "mediaUUID"
-                    data.append({"taskType": kind, "taskUUID": task.get("taskUUID"), key: media_id,
-                                 key.replace("UUID", "URL"): f"{state.base_url}/uploads/{media_id}",
-                                 **({"operation": "upload"} if kind == "mediaStorage" else {})})
+                    data.append(
+                        {
+                            "taskType": kind,
+                            "taskUUID": task.get("taskUUID"),
+                            key: media_id,
+                            key.replace("UUID", "URL"): f"{state.base_url}/uploads/{media_id}",
+                            **({"operation": "upload"} if kind == "mediaStorage" else {}),
+                        }
+                    )
                 elif kind in ("videoInference", "imageInference"):
                     data.append(infer(task))
                 elif kind == "getResponse":
@@ -209,8 +309,14 @@ def register(server: EmulatorServer) -> None:
                 errors.append({**exc.item, "taskType": kind, "taskUUID": task.get("taskUUID")})
                 status = exc.status
             except (binascii.Error, ValueError) as exc:
-                errors.append({"code": "invalidValue", "message": str(exc), "taskType": kind,
-                               "taskUUID": task.get("taskUUID") if isinstance(task, dict) else None})
+                errors.append(
+                    {
+                        "code": "invalidValue",
+                        "message": str(exc),
+                        "taskType": kind,
+                        "taskUUID": task.get("taskUUID") if isinstance(task, dict) else None,
+                    }
+                )
                 status = 400
         body: dict[str, Any] = {"data": data}
         if errors:
