@@ -13,7 +13,7 @@ from kling_desktop.core.settings import Settings
 from kling_desktop.jobs.journal import Journal
 from kling_desktop.jobs.runner import JobRunner
 from kling_desktop.library.store import LibraryStore
-from kling_desktop.providers.registry import ProviderRegistry
+from kling_desktop.providers.registry import ProviderRegistry, credential_env_names
 
 USER_AGENT = "KlingDesktop/0.1 (+https://github.com/kling-desktop)"
 
@@ -43,7 +43,7 @@ def build_services(paths: AppPaths | None = None, credentials: Credentials | Non
     paths = (paths or AppPaths.default()).ensure()
     settings = Settings.load(paths.config / "settings.json")
     library_root = Path(settings.library_folder) if settings.library_folder else paths.library
-    credentials = credentials or Credentials()
+    credentials = credentials or Credentials(credential_env_names())
     client = httpx.AsyncClient(
         timeout=httpx.Timeout(30.0, connect=10.0),
         follow_redirects=True,

@@ -17,6 +17,7 @@ from kling_desktop import __version__
 COMMAND_MODULES = (
     "kling_desktop.cli.models",
     "kling_desktop.cli.generate",
+    "kling_desktop.cli.providers",
     "kling_desktop.cli.jobs",
     "kling_desktop.cli.gallery",
 )

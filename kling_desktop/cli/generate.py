@@ -17,6 +17,7 @@ from kling_desktop.core.paths import AppPaths
 from kling_desktop.core.request import GenerationRequest, Shot
 from kling_desktop.core.rules import Problem
 from kling_desktop.core.validation import choose_workflow, problems_for
+from kling_desktop.providers.registry import descriptor, descriptors, provider_names
 
 EXIT_INVALID = 2
 
@@ -28,7 +29,13 @@ class CliInputError(ValueError):
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("generate", help="make a video or image from a request")
     p.add_argument("--model", required=True, help="AIR id, e.g. klingai:5@2 (see 'kling-desktop models')")
-    p.add_argument("--provider", default="local", help="local (draft, default), runware or kling")
+    p.add_argument(
+        "--provider",
+        choices=provider_names(),
+        help="where to run it: "
+        + ", ".join(f"{d.name} ({d.label})" for d in descriptors())
+        + "; default: the settings' default provider",
+    )
     p.add_argument("--workflow", help="force a workflow (normally chosen from the inputs)")
     p.add_argument("--prompt", default="")
     p.add_argument("--negative", default="", help="negative prompt")
@@ -163,6 +170,8 @@ async def _run_job(req: GenerationRequest, args: argparse.Namespace, paths: AppP
     from kling_desktop.services import build_services
 
     services = build_services(paths)
+    if args.provider is None:
+        args.provider = services.settings.default_provider
     try:
         reason = services.providers.unsupported_reason(
             args.provider, get_model(req.model)
@@ -182,7 +191,7 @@ async def _run_job(req: GenerationRequest, args: argparse.Namespace, paths: AppP
         "files": [str(Path(f).resolve()) for f in job.files],
         "cost": job.cost,
         "error": job.error or None,
-        "draft": args.provider == "local",
+        "draft": descriptor(args.provider).is_draft,
     }
     if args.json:
         print(json.dumps(out))

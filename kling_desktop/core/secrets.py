@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import keyring
@@ -15,11 +16,6 @@ import keyring.errors
 from keyring.backends import fail
 
 SERVICE = "kling-desktop"
-ENV_NAMES = {
-    "runware": "RUNWARE_API_KEY",
-    "kling_access": "KLING_ACCESS_KEY",
-    "kling_secret": "KLING_SECRET_KEY",
-}
 log = logging.getLogger(__name__)
 
 
@@ -48,10 +44,15 @@ class KeyStatus:
 
 
 class Credentials:
-    """Where keys live and how to get them. Names: ``runware``, ``kling_access``, ``kling_secret``."""
+    """Where keys live and how to get them.
 
-    def __init__(self) -> None:
+    ``env_names`` maps each key's name (its keyring entry, e.g. ``runware``) to the environment variable read
+    when the keyring has none; the providers' descriptors supply it (``registry.credential_env_names()``).
+    """
+
+    def __init__(self, env_names: Mapping[str, str]) -> None:
         self._session: dict[str, str] = {}
+        self.env_names = dict(env_names)
 
     @staticmethod
     def keyring_available() -> bool:
@@ -65,11 +66,11 @@ class Credentials:
         if self.keyring_available():
             name = type(keyring.get_keyring()).__name__
             return KeyStatus(True, f"Keys are stored in your system keyring ({name}).")
+        variables = ", ".join(self.env_names.values())
         return KeyStatus(
             False,
             "No system keyring is available on this computer. Keys you enter are kept for this "
-            "session only; to keep them, set RUNWARE_API_KEY, or KLING_ACCESS_KEY and "
-            "KLING_SECRET_KEY, in the environment.",
+            f"session only; to keep them, set them in the environment ({variables}).",
         )
 
     def get(self, name: str) -> Secret | None:
@@ -83,7 +84,7 @@ class Credentials:
                 value = None
             if value:
                 return Secret(value)
-        env = os.environ.get(ENV_NAMES.get(name, ""), "")
+        env = os.environ.get(self.env_names.get(name, ""), "")
         return Secret(env) if env else None
 
     def source(self, name: str) -> str:
@@ -95,7 +96,7 @@ class Credentials:
                     return "keyring"
             except keyring.errors.KeyringError:
                 pass
-        return "environment" if os.environ.get(ENV_NAMES.get(name, "")) else "not set"
+        return "environment" if os.environ.get(self.env_names.get(name, "")) else "not set"
 
     def set(self, name: str, value: str) -> str:
         """Store a key; returns where it went ("keyring" or "this session")."""

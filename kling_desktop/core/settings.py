@@ -1,4 +1,9 @@
-"""Settings (never keys): base URLs, library folder, default provider, concurrency. A JSON file, atomic writes."""
+"""Settings (never keys): provider base URLs, library folder, default provider, concurrency. A JSON file,
+atomic writes.
+
+Which providers exist, their default addresses and the environment variables that override them are the
+providers' business (``providers/descriptors.py``); here they are plain values keyed by provider name.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +11,31 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
-DEFAULT_RUNWARE_URL = "https://api.runware.ai"
-DEFAULT_KLING_URL = "https://api-singapore.klingai.com"
+# Files written by release 0.1.0 kept each address in its own field.
+_OLD_URL_FIELDS = {"runware_url": "runware", "kling_url": "kling"}
 
 
 class Settings(BaseModel):
-    runware_url: str = DEFAULT_RUNWARE_URL
-    kling_url: str = DEFAULT_KLING_URL
+    base_urls: dict[str, str] = Field(default_factory=dict)  # provider name -> address; absent: its default
     library_folder: str = ""  # empty: AppPaths.library
-    default_provider: str = "local"
-    concurrency: dict[str, int] = Field(default_factory=lambda: {"local": 1, "runware": 4, "kling": 2})
+    default_provider: str = "local"  # the provider the form and the CLI pick unless told otherwise
+    concurrency: dict[str, int] = Field(default_factory=dict)  # absent: the provider's own limit
 
-    def effective_runware_url(self) -> str:
-        return os.environ.get("KLING_DESKTOP_RUNWARE_URL") or self.runware_url
-
-    def effective_kling_url(self) -> str:
-        return os.environ.get("KLING_DESKTOP_KLING_URL") or self.kling_url
+    @model_validator(mode="before")
+    @classmethod
+    def _read_old_fields(cls, data: Any) -> Any:
+        if isinstance(data, dict) and any(k in data for k in _OLD_URL_FIELDS):
+            data = dict(data)
+            urls = dict(data.get("base_urls") or {})
+            for old, name in _OLD_URL_FIELDS.items():
+                if value := data.pop(old, None):
+                    urls.setdefault(name, value)
+            data["base_urls"] = urls
+        return data
 
     @classmethod
     def load(cls, path: Path) -> Settings:

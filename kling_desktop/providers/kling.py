@@ -28,6 +28,7 @@ from kling_desktop.providers.base import (
     RemoteStatus,
     SubmitResult,
 )
+from kling_desktop.providers.descriptors import BaseUrlSetting, CredentialField, ProviderDescriptor
 from kling_desktop.providers.kling_auth import TokenCache
 from kling_desktop.providers.kling_errors import kling_error
 from kling_desktop.providers.kling_models import (
@@ -312,3 +313,21 @@ def parse_task(data: dict[str, Any], kind: str, scrub: Callable[[str], str] = st
             ),
         )
     return PollResult(RemoteStatus.PROCESSING if status == "processing" else RemoteStatus.PENDING)
+
+
+DESCRIPTOR = ProviderDescriptor(
+    name=KlingProvider.name,
+    label=KlingProvider.label,
+    factory=lambda c: KlingProvider(
+        c.base_url, lambda: c.key("kling_access"), lambda: c.key("kling_secret"), c.client
+    ),
+    credentials=(
+        CredentialField("kling_access", "Kling access key", "KLING_ACCESS_KEY"),
+        CredentialField("kling_secret", "Kling secret key", "KLING_SECRET_KEY"),
+    ),
+    base_url=BaseUrlSetting(
+        "kling", "Kling base URL", "https://api-singapore.klingai.com", "KLING_DESKTOP_KLING_URL"
+    ),
+    limits="Needs a Kling access key and secret key; models and inputs the official API does not take "
+    "are marked unavailable in the picker.",
+)

@@ -17,6 +17,7 @@ from kling_desktop.providers.base import (
     RemoteStatus,
     SubmitResult,
 )
+from kling_desktop.providers.descriptors import ProviderDescriptor
 from kling_desktop.render.from_request import plan_for, still_plan_for
 from kling_desktop.render.renderer import RenderCancelled, render_draft, render_still
 
@@ -103,3 +104,12 @@ class LocalDraftProvider:
     async def aclose(self) -> None:
         for render in self._renders.values():
             render.cancel.set()
+
+
+DESCRIPTOR = ProviderDescriptor(
+    name=LocalDraftProvider.name,
+    label=LocalDraftProvider.label,
+    factory=lambda _context: LocalDraftProvider(),
+    limits="Renders a labelled draft animatic on this computer, not the model's real output.",
+    is_draft=True,
+)

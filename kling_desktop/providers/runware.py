@@ -31,6 +31,7 @@ from kling_desktop.providers.base import (
     RemoteStatus,
     SubmitResult,
 )
+from kling_desktop.providers.descriptors import BaseUrlSetting, CredentialField, ProviderDescriptor
 from kling_desktop.providers.retry import TransportFailed, send_with_retry
 from kling_desktop.providers.runware_errors import error_items, is_account_error, to_provider_error
 from kling_desktop.providers.runware_payload import build_task, media_inputs
@@ -255,3 +256,15 @@ def _output(item: dict[str, Any], spec: ModelSpec) -> RemoteOutput:
         cost=item.get("cost"),
         remote_id=item.get("videoUUID") or item.get("mediaUUID"),
     )
+
+
+DESCRIPTOR = ProviderDescriptor(
+    name=RunwareProvider.name,
+    label=RunwareProvider.label,
+    factory=lambda c: RunwareProvider(c.base_url, lambda: c.key("runware"), c.client, c.cache_dir),
+    credentials=(CredentialField("runware", "Runware API key", "RUNWARE_API_KEY"),),
+    base_url=BaseUrlSetting(
+        "runware", "Runware base URL", "https://api.runware.ai", "KLING_DESKTOP_RUNWARE_URL"
+    ),
+    limits="Needs a Runware API key; every model of the specification is offered.",
+)

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from kling_desktop.library.records import Clip
-from kling_desktop.providers.registry import PROVIDER_LABELS
+from kling_desktop.providers.registry import provider_label
 
 
 def _row(name: str, value: object) -> str:
@@ -34,7 +34,7 @@ class DetailsPane(QTextBrowser):
             _row("Model", f"{clip.model_name} ({clip.model})" if clip.model else ""),
             _row(
                 "Provider",
-                PROVIDER_LABELS.get(clip.provider, clip.provider) + (" — draft" if clip.is_draft else "")
+                provider_label(clip.provider) + (" — draft" if clip.is_draft else "")
                 if clip.provider
                 else "Imported",
             ),

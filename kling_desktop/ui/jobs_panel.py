@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTa
 
 from kling_desktop.jobs.model import Job
 from kling_desktop.jobs.states import JobState
-from kling_desktop.providers.registry import PROVIDER_LABELS
+from kling_desktop.providers.registry import provider_label
 
 COLUMNS = ("Job", "Status", "Model", "Provider", "Elapsed", "Progress", "Cost")
 Index = QModelIndex | QPersistentModelIndex
@@ -48,7 +48,7 @@ class JobsModel(QAbstractTableModel):
                 job.id,
                 job.state.label,
                 job.model.split(":", 1)[-1],
-                PROVIDER_LABELS.get(job.provider, job.provider),
+                provider_label(job.provider),
                 _elapsed(job),
                 f"{job.progress:.0%}" if job.progress is not None else "",
                 "free" if job.provider == "local" else (f"${job.cost:.2f}" if job.cost is not None else ""),

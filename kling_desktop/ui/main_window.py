@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
             "Ready. Drafts render on this computer; nothing leaves it unless you pick a cloud provider."
         )
         self._tasks: set[asyncio.Future[object]] = set()
+        self.form.settings.default_provider = services.settings.default_provider
         self._restore()
 
     def add_workspace(self, title: str, widget: QWidget) -> None:
@@ -151,14 +152,7 @@ class MainWindow(QMainWindow):
         clip_id = clip.id  # type: ignore[attr-defined]
         request = GenerationRequest.model_validate(clip.request)  # type: ignore[attr-defined]
         run_in_thread(
-            lambda: next(
-                (
-                    p
-                    for p, key in (("runware", "runware"), ("kling", "kling_access"))
-                    if self.services.credentials.get(key)
-                ),
-                None,
-            ),
+            self.services.providers.first_with_keys,
             lambda cloud, e: self._rerender_on(clip_id, request, cloud),
             self,
         )
@@ -168,7 +162,7 @@ class MainWindow(QMainWindow):
             QMessageBox.information(
                 self,
                 "Re-render as master",
-                "Add a Runware or Kling key in Settings to "
+                "Add a cloud provider's key in Settings to "
                 "re-render this draft in the cloud. Your request is kept in the form.",
             )
             self.form.load_request(request)
@@ -222,7 +216,9 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.services.settings, self.services.credentials, self)
         if dialog.exec():
-            dialog.apply()
+            waiting = dialog.apply()  # what only a restart changes (the library folder)
+            self.services.providers.reconfigure()  # new addresses apply to the next request
+            self.form.settings.default_provider = self.services.settings.default_provider
             keys = dialog.new_keys()
             settings, path = self.services.settings, self.services.settings_file
 
@@ -233,8 +229,8 @@ class MainWindow(QMainWindow):
 
             def saved(notes: object, error: Exception | None) -> None:
                 self.statusBar().showMessage(
-                    " ".join(notes)
-                    if isinstance(notes, list) and notes
+                    " ".join([*notes, *waiting])
+                    if isinstance(notes, list) and (notes or waiting)
                     else "Settings saved."
                     if error is None
                     else f"Saving failed: {error}"

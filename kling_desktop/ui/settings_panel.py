@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout,
 
 from kling_desktop.catalog.pricing import estimate_cost
 from kling_desktop.catalog.spec import DimensionMode, Durations, ModelSpec, ProviderSetting, Workflow
-from kling_desktop.providers.registry import PROVIDER_LABELS
+from kling_desktop.providers.registry import descriptors
 
 _UNSET = object()
 ProviderReason = Callable[[str, ModelSpec], "str | None"]
@@ -18,6 +18,7 @@ ProviderReason = Callable[[str, ModelSpec], "str | None"]
 
 class SettingsPanel(QWidget):
     changed = Signal()
+    default_provider = "local"  # the window sets Settings.default_provider here
 
     def __init__(self, provider_reason: ProviderReason, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,9 +85,9 @@ class SettingsPanel(QWidget):
             self.cfg.setValue(spec.cfg.default)
         self._show(self.count, spec.kind.value == "image")
         self._build_settings(spec)
-        current = self.provider.currentData() or "local"
+        current = self.provider.currentData() or self.default_provider
         self.provider.clear()
-        for name, label in PROVIDER_LABELS.items():
+        for name, label in ((d.name, d.label) for d in descriptors()):
             reason = self.provider_reason(name, spec)
             self.provider.addItem(label if not reason else f"{label} — unavailable", name)
             item = self.provider.model().item(self.provider.count() - 1)

@@ -7,7 +7,7 @@ import logging
 import os
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import keyring
@@ -18,6 +18,7 @@ from kling_desktop.core.paths import AppPaths
 from kling_desktop.core.request import GenerationRequest
 from kling_desktop.core.secrets import Credentials, Secret
 from kling_desktop.jobs.states import JobState
+from kling_desktop.providers.registry import credential_env_names
 from kling_desktop.services import build_services
 from kling_emulator.server import EmulatorServer
 
@@ -59,7 +60,7 @@ def _files_containing(root: Path, needle: bytes) -> list[Path]:
 
 def test_canary_key_never_reaches_disk_or_logs(kd_home, memory_keyring, monkeypatch, caplog) -> None:
     caplog.set_level(logging.DEBUG)
-    creds = Credentials()
+    creds = Credentials(credential_env_names())
     assert creds.set("runware", CANARY) == "keyring" and creds.source("runware") == "keyring"
     assert "keyring" in creds.status().sentence
     with EmulatorServer(delay=0.2, max_side=160) as emu:
@@ -86,7 +87,7 @@ def test_canary_key_never_reaches_disk_or_logs(kd_home, memory_keyring, monkeypa
 
 
 def test_no_keyring_is_said_and_falls_back_to_the_session(kd_home) -> None:
-    creds = Credentials()  # tests/conftest.py sets the 'fail' backend: no keyring here
+    creds = Credentials(credential_env_names())  # tests/conftest.py sets the 'fail' backend: no keyring here
     status = creds.status()
     assert (
         not status.has_keyring
@@ -98,8 +99,20 @@ def test_no_keyring_is_said_and_falls_back_to_the_session(kd_home) -> None:
 
 
 def test_key_is_not_in_a_process_command_line(kd_home, tmp_path) -> None:
-    with EmulatorServer(delay=2.0, max_side=160) as emu:
+    with EmulatorServer(delay=0.2, max_side=160) as emu:
         emu.runware_key = CANARY
+        # Hold the client's first call to the API until its command line has been read: the process is
+        # then alive, holding the key, in the middle of its work.
+        arrived, inspected = threading.Event(), threading.Event()
+        serve = emu.route
+
+        def held(req):
+            if req.method == "POST" and not arrived.is_set():
+                arrived.set()
+                inspected.wait(60)
+            return serve(req)
+
+        emu.route = held  # type: ignore[method-assign]
         env = {
             **os.environ,
             "KLING_DESKTOP_HOME": str(kd_home),
@@ -125,9 +138,15 @@ def test_key_is_not_in_a_process_command_line(kd_home, tmp_path) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        time.sleep(1.0)
-        cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
+        try:
+            while not arrived.wait(0.1):
+                assert proc.poll() is None, proc.communicate()[1].decode()
+            alive = proc.poll() is None
+            cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
+        finally:
+            inspected.set()
         out, err = proc.communicate(timeout=120)
+    assert alive and b"generate" in cmdline and b"--provider" in cmdline  # the live process's real argv
     assert proc.returncode == 0, err.decode()
     assert CANARY.encode() not in cmdline and CANARY.encode() not in out + err
     assert _files_containing(kd_home, CANARY.encode()) == []
