@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,9 +13,10 @@ from typing import Any
 from kling_desktop.catalog.models import UnknownModel, get_model
 from kling_desktop.catalog.spec import DimensionMode
 from kling_desktop.core.images import ImageError
+from kling_desktop.core.input_file import InputFileError, check_input_file, shown_path
 from kling_desktop.core.media_check import check_request_media, prepare_request
 from kling_desktop.core.paths import AppPaths
-from kling_desktop.core.request import GenerationRequest, Shot
+from kling_desktop.core.request import REFER_TYPE_FAMILIES, REFER_TYPES, GenerationRequest, Shot
 from kling_desktop.core.rules import Problem
 from kling_desktop.core.validation import choose_workflow, problems_for
 from kling_desktop.providers.registry import descriptor, descriptors, provider_names
@@ -50,7 +52,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     snd.add_argument("--sound", dest="sound", action="store_true", default=None)
     snd.add_argument("--no-sound", dest="sound", action="store_false")
     p.add_argument("--ref-image", action="append", default=[], help="reference image; repeat")
-    p.add_argument("--ref-video", action="append", default=[], help="reference video; repeat")
+    p.add_argument(
+        "--ref-video",
+        action="append",
+        default=[],
+        metavar="PATH[:feature|base]",
+        help="reference video; repeat. Kling VIDEO O3: ':feature' (a reference, the default) or ':base' "
+        "(the video to edit)",
+    )
     p.add_argument("--voice", action="append", default=[], help="reference voice audio; repeat")
     p.add_argument("--video", help="input video (edit, lip-sync)")
     p.add_argument("--audio", help="input audio (lip-sync, avatar)")
@@ -68,8 +77,42 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _path(value: str | None) -> str | None:
-    return str(Path(value).expanduser().resolve()) if value else None
+def _path(value: str | None, field: str = "input") -> str | None:
+    """The absolute path of an input the user typed, checked to be a readable regular file (a FIFO, device,
+    folder or symlink loop is refused without being opened). Errors name the path as typed and the folder
+    it was looked for in. Not ``resolve()``: it raises on a symlink loop and hides the path the user wrote."""
+    if not value:
+        return None
+    absolute = os.path.abspath(os.path.expanduser(value))
+    try:
+        check_input_file(absolute)
+    except InputFileError as exc:
+        raise CliInputError(f"{field}: {shown_path(value)}: {exc.reason}.") from None
+    return absolute
+
+
+def _ref_video(text: str, index: int) -> tuple[str, str | None]:
+    """``PATH[:feature|base]`` → (absolute path, refer type or None)."""
+    path, sep, kind = text.rpartition(":")
+    if sep and kind in REFER_TYPES and path:
+        return _path(path, f"reference_videos[{index}]") or path, kind
+    return _path(text, f"reference_videos[{index}]") or text, None
+
+
+def _refer_types(model: str, kinds: list[str | None]) -> tuple[str, ...]:
+    """The ``:feature``/``:base`` suffixes of ``--ref-video``: all stated or none (then the model's default)."""
+    if not any(kinds):
+        return ()
+    try:
+        family = get_model(model).family
+    except UnknownModel:
+        family = ""
+    if family not in REFER_TYPE_FAMILIES:
+        raise CliInputError(
+            f"--ref-video: {model} takes no reference type; drop the ':feature'/':base' suffix "
+            "(only Kling VIDEO O3 reference videos take one)."
+        )
+    return tuple(k or REFER_TYPES[0] for k in kinds)
 
 
 def _setting(text: str) -> tuple[str, Any]:
@@ -102,13 +145,14 @@ def build_request(args: argparse.Namespace) -> GenerationRequest:
         if not sep or not w.isdigit() or not h.isdigit():
             raise CliInputError(f"--size {args.size!r}: write WIDTHxHEIGHT, e.g. 1280x720.")
         width, height = int(w), int(h)
+    ref_videos = [_ref_video(v, i) for i, v in enumerate(args.ref_video, 1)]
     req = GenerationRequest(
         model=args.model,
         workflow=args.workflow,
         prompt=args.prompt,
         negative_prompt=args.negative,
-        first_frame=_path(args.first),
-        last_frame=_path(args.last),
+        first_frame=_path(args.first, "first_frame"),
+        last_frame=_path(args.last, "last_frame"),
         shots=tuple(_shot(s) for s in args.shot),
         duration=args.duration,
         width=width,
@@ -116,12 +160,17 @@ def build_request(args: argparse.Namespace) -> GenerationRequest:
         resolution=args.resolution,
         cfg_scale=args.cfg,
         sound=args.sound,
-        reference_images=tuple(p for p in map(_path, args.ref_image) if p),
-        reference_videos=tuple(p for p in map(_path, args.ref_video) if p),
-        reference_voices=tuple(p for p in map(_path, args.voice) if p),
-        input_video=_path(args.video),
-        input_audio=_path(args.audio),
-        input_image=_path(args.image),
+        reference_images=tuple(
+            p for i, v in enumerate(args.ref_image, 1) if (p := _path(v, f"reference_images[{i}]"))
+        ),
+        reference_videos=tuple(p for p, _ in ref_videos),
+        reference_video_types=_refer_types(args.model, [t for _, t in ref_videos]),
+        reference_voices=tuple(
+            p for i, v in enumerate(args.voice, 1) if (p := _path(v, f"reference_voices[{i}]"))
+        ),
+        input_video=_path(args.video, "input_video"),
+        input_audio=_path(args.audio, "input_audio"),
+        input_image=_path(args.image, "input_image"),
         settings=dict(_setting(s) for s in args.set),
         number_results=args.count,
     )
@@ -179,7 +228,9 @@ async def _run_job(req: GenerationRequest, args: argparse.Namespace, paths: AppP
         if reason:
             return _fail([f"provider: {reason}"])
         job = await services.runner.submit(req, args.provider)
-        if not args.no_wait:
+        if args.no_wait:  # return once the provider acknowledged it; 'jobs resume' collects it later
+            job = await services.runner.wait_accepted(job.id)
+        else:
             job = await services.runner.wait(job.id)
     finally:
         await services.aclose()
@@ -191,15 +242,21 @@ async def _run_job(req: GenerationRequest, args: argparse.Namespace, paths: AppP
         "files": [str(Path(f).resolve()) for f in job.files],
         "cost": job.cost,
         "error": job.error or None,
+        "accepted": job.accepted,
+        "notice": job.notice or None,
         "draft": descriptor(args.provider).is_draft,
     }
     if args.json:
         print(json.dumps(out))
     elif job.files:
         print("\n".join(out["files"]))
-    elif args.no_wait:
-        print(f"{job.id} submitted; 'kling-desktop jobs resume' waits for it.")
-    if job.state.value in ("done",) or (args.no_wait and job.state.value not in ("failed", "cancelled")):
+    elif args.no_wait and job.accepted:
+        print(f"{job.id} accepted by the provider; 'kling-desktop jobs resume' collects it.")
+    elif args.no_wait and not job.state.finished:
+        print(
+            f"{job.id} not accepted yet: {job.notice} 'kling-desktop jobs resume' sends it and collects it."
+        )
+    if job.state.value == "done" or (args.no_wait and job.accepted and not job.state.finished):
         return 0
     if not args.json:
         print(f"error: {job.error or job.state.value}", file=sys.stderr)

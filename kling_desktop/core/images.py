@@ -9,15 +9,24 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kling_desktop.catalog.spec import ImageRequirement
+from kling_desktop.core.input_file import InputFileError, check_input_file
 from kling_desktop.core.rules import Problem
 
-Image.MAX_IMAGE_PIXELS = 200_000_000  # refuse decompression bombs beyond ~200 MP with a clear message
+# The largest picture any model can use is far smaller (outputs are at most 4K, inputs are scaled to at most
+# 2048 px where a model says so); 50 MP still takes a 48/50 MP camera photo. Checked from the header, before a
+# pixel is decoded; Pillow's own guard (it refuses only above twice its limit) stays as a second line.
+MAX_INPUT_PIXELS = 50_000_000
+Image.MAX_IMAGE_PIXELS = MAX_INPUT_PIXELS
+# Pillow's warning between its limit and twice it is noise: such an image is refused here, with a sentence.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 MB = 1024 * 1024
 _MAGIC = {
     b"%PDF": "a PDF document",
@@ -62,17 +71,21 @@ class NormalisedImage:
 
 
 def inspect_image(path: str | Path) -> ImageInfo:
+    """Header facts of a whole, decodable image. Decodes it once (bounded by ``MAX_INPUT_PIXELS``): a
+    truncated or damaged file is refused here, with its name, not later at normalisation or upload."""
     p = Path(path)
     try:
-        size = p.stat().st_size
+        size = check_input_file(p)  # a FIFO, a device, a folder or a symlink loop is never opened
         with p.open("rb") as fh:
             head = fh.read(16)
-    except FileNotFoundError:
-        raise ImageError(f"{p.name}: the file does not exist.") from None
+    except InputFileError as exc:
+        raise ImageError(_sentence(exc.path.name, exc.reason)) from None
     except PermissionError:
         raise ImageError(f"{p.name}: the file cannot be read (permission denied).") from None
-    except IsADirectoryError:
-        raise ImageError(f"{p.name}: is a folder, not an image.") from None
+    except OSError as exc:
+        raise ImageError(
+            f"{p.name}: the file cannot be read ({exc.strerror or type(exc).__name__})."
+        ) from None
     if size == 0:
         raise ImageError(f"{p.name}: the file is empty (0 bytes).")
     for magic, what in _MAGIC.items():
@@ -80,18 +93,49 @@ def inspect_image(path: str | Path) -> ImageInfo:
             raise ImageError(f"{p.name}: is {what}, not a PNG, JPEG or WEBP image.")
     try:
         with Image.open(p) as im:
+            _refuse_bomb(p, im)
             im.verify()
         with Image.open(p) as im:
             w, h = _oriented_size(im)
-            return ImageInfo(p, im.format or "?", w, h, size, im.mode, getattr(im, "n_frames", 1))
-    except Image.DecompressionBombError:
-        raise ImageError(f"{p.name}: has too many pixels to open safely (over 200 megapixels).") from None
+            info = ImageInfo(p, im.format or "?", w, h, size, im.mode, getattr(im, "n_frames", 1))
+            im.load()  # verify() does not decode: a truncated JPEG/GIF only fails here
+            return info
+    except Image.DecompressionBombError as exc:
+        raise ImageError(_too_many_pixels(p, exc)) from None
     except UnidentifiedImageError:
         raise ImageError(f"{p.name}: is not an image this app can read (PNG, JPEG or WEBP).") from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageError(
-            f"{p.name}: the image is damaged and cannot be decoded ({type(exc).__name__})."
-        ) from None
+    except ImageError:
+        raise
+    except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as exc:
+        raise ImageError(_damaged(p, exc)) from None
+
+
+def _sentence(name: str, reason: str) -> str:
+    return f"{name}: {reason}."
+
+
+def _damaged(p: Path, exc: BaseException) -> str:
+    detail = str(exc).strip().rstrip(".") or type(exc).__name__
+    return f"{p.name}: the image is damaged and cannot be decoded ({detail})."
+
+
+def _too_many_pixels(p: Path, size: tuple[int, int] | BaseException) -> str:
+    if isinstance(size, tuple):
+        what = f" is {size[0]}×{size[1]} ({size[0] * size[1] / 1e6:.0f} megapixels);"
+    else:  # Pillow refused at open (over twice its limit): its message has the pixel count
+        found = re.search(r"\((\d+) pixels\)", str(size))
+        what = f" is {int(found.group(1)) / 1e6:.0f} megapixels;" if found else ""
+    return (
+        f"{p.name}:{what} images over {MAX_INPUT_PIXELS // 1_000_000} megapixels are refused before "
+        "decoding (far more than any model uses; scale it down first)."
+    )
+
+
+def _refuse_bomb(p: Path, im: Image.Image) -> None:
+    """Refuse from the header, before decoding, a picture larger than any model can use."""
+    w, h = im.size
+    if w * h > MAX_INPUT_PIXELS:
+        raise ImageError(_too_many_pixels(p, (w, h)))
 
 
 def _oriented_size(im: Image.Image) -> tuple[int, int]:
@@ -154,8 +198,22 @@ def normalise_image(
     data = info.path.read_bytes()
     key = hashlib.sha256(data + repr((req, limit_mb)).encode()).hexdigest()[:24]
     out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        return _normalise(info, data, req, out_dir / key, limit_mb)
+    except ImageError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise ImageError(_too_many_pixels(info.path, exc)) from None
+    except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as exc:  # decoding happens in here
+        raise ImageError(_damaged(info.path, exc)) from None
+
+
+def _normalise(
+    info: ImageInfo, data: bytes, req: ImageRequirement | None, stem: Path, limit_mb: float
+) -> NormalisedImage:
     changes: list[str] = []
     with Image.open(io.BytesIO(data)) as src:
+        _refuse_bomb(info.path, src)
         if getattr(src, "n_frames", 1) > 1:
             changes.append("used the first frame of an animated image")
             src.seek(0)
@@ -171,7 +229,7 @@ def normalise_image(
             changes.append(f"scaled down to {im.width}×{im.height} (limit {req.max_side} px)")
         if not changes and info.format in ("PNG", "JPEG", "WEBP") and info.megabytes <= limit_mb:
             return NormalisedImage(info.path, info.width, info.height, ())
-        return _save_within(im, out_dir / key, limit_mb, changes)
+        return _save_within(im, stem, limit_mb, changes)
 
 
 def _to_rgb(im: Image.Image, changes: list[str]) -> Image.Image:
@@ -182,9 +240,15 @@ def _to_rgb(im: Image.Image, changes: list[str]) -> Image.Image:
     elif im.mode.startswith("I;16") or im.mode in ("I", "F"):
         changes.append("converted from 16-bit to 8-bit")
         im = im.point(lambda v: v / 256).convert("L") if im.mode != "F" else im.convert("L")
-    elif im.mode in ("P", "PA", "LA", "L", "1"):
-        has_alpha = im.mode in ("PA", "LA") or "transparency" in im.info
-        return im.convert("RGBA" if has_alpha else "RGB")
+    elif im.mode in ("P", "PA", "LA", "La", "L", "1"):
+        # Providers take RGB/RGBA (PNG) or RGB (JPEG): palette, grey (+alpha) and 1-bit images are converted.
+        has_alpha = im.mode in ("PA", "LA", "La") or "transparency" in im.info
+        target = "RGBA" if has_alpha else "RGB"
+        what = {"P": "palette", "PA": "palette", "1": "1-bit"}.get(im.mode, "greyscale")
+        changes.append(f"converted from {what} to {target}")
+        return im.convert(target)
+    else:
+        changes.append(f"converted from {im.mode} to RGB")
     return im.convert("RGB")
 
 

@@ -1,6 +1,7 @@
 """Check and prepare the files a request names, against the model's limits. Opens files: run off the GUI thread.
 
-``check_request_media`` explains every file that breaks a limit (pixels, megabytes, aspect, seconds);
+``check_request_media`` explains every file that breaks a limit (pixels, megabytes, aspect, seconds) or cannot
+be used at all (not a regular file, damaged, too many pixels);
 ``prepare_request`` returns the same request with its images normalised (EXIF, colour mode, downscaled).
 """
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from kling_desktop.catalog.models import get_model
 from kling_desktop.catalog.spec import ImageRequirement, MediaRequirement, ModelSpec
 from kling_desktop.core.images import ImageError, check_image, inspect_image, normalise_image
-from kling_desktop.core.probe import MediaError, probe_media
+from kling_desktop.core.probe import MediaError, check_whole
 from kling_desktop.core.request import GenerationRequest
 from kling_desktop.core.rules import Problem
 
@@ -59,7 +60,7 @@ def check_media_file(
 ) -> list[Problem]:
     name = Path(path).name
     try:
-        info = probe_media(path)
+        info = check_whole(path)  # decodes every frame: a damaged file is refused here, not after upload
     except MediaError as exc:
         return [Problem(field, "readable media", f"{field}: {exc}")]
     if kind == "video" and not info.width:

@@ -1,4 +1,9 @@
-"""Read what a media file holds (PyAV): duration, size, fps, streams; extract a frame at full resolution."""
+"""Read what a media file holds (PyAV): duration, size, fps, streams; extract a frame at full resolution.
+
+``probe_media`` reads the header only; ``check_whole`` (what the input checks use) also demuxes every packet
+and decodes every frame, because a damaged file (faststart MP4 with a truncated or overwritten ``mdat``) has
+a perfect header and fails only later, at render or after an upload.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ from typing import Literal
 
 import av
 from PIL import Image
+
+from kling_desktop.core.input_file import InputFileError, check_input_file
 
 VIDEO_EXTENSIONS = {".mp4", ".mov", ".webm", ".mkv", ".m4v", ".avi"}
 AUDIO_EXTENSIONS = {".mp3", ".wav", ".flac", ".m4a", ".aac", ".ogg", ".opus"}
@@ -54,18 +61,16 @@ def _seconds(value: int | None, base: Fraction | None) -> float | None:
 
 def _open(path: Path) -> av.container.InputContainer:
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise MediaError(f"{path.name}: the file does not exist.") from None
-    except PermissionError:
-        raise MediaError(f"{path.name}: the file cannot be read (permission denied).") from None
+        size = check_input_file(path)  # a FIFO, a device, a folder or a symlink loop is never opened
+    except InputFileError as exc:
+        raise MediaError(f"{exc.path.name}: {exc.reason}.") from None
     if size == 0:
         raise MediaError(f"{path.name}: the file is empty (0 bytes).")
     try:
         return av.open(str(path), mode="r")
     except PermissionError:
         raise MediaError(f"{path.name}: the file cannot be read (permission denied).") from None
-    except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
+    except (av.error.FFmpegError, OSError, UnicodeDecodeError, ValueError) as exc:
         raise MediaError(
             f"{path.name}: is not a video or audio file this app can read ({type(exc).__name__})."
         ) from None
@@ -100,6 +105,43 @@ def probe_media(path: str | Path) -> MediaInfo:
             sample_rate=a.codec_context.sample_rate if a else None,
             metadata=dict(c.metadata),
         )
+
+
+def check_whole(path: str | Path) -> MediaInfo:
+    """``probe_media``, then proof that the whole file decodes: every packet of its video and audio streams
+    is demuxed and decoded, and the video must reach the frame count and end its header declares."""
+    info = probe_media(path)
+    p = Path(path)
+    frames, last_time = 0, None
+    try:
+        with _open(p) as c:
+            streams = [*c.streams.video[:1], *c.streams.audio[:1]]
+            video = c.streams.video[0] if c.streams.video else None
+            if video is not None:
+                video.thread_type = "AUTO"
+            for packet in c.demux(streams):
+                for frame in packet.decode():
+                    if isinstance(frame, av.VideoFrame):
+                        frames += 1
+                        last_time = frame.time if frame.time is not None else last_time
+    except MediaError:
+        raise
+    except (av.error.FFmpegError, OSError, ValueError, EOFError, MemoryError) as exc:
+        raise MediaError(_damaged(p, f"{type(exc).__name__} while decoding")) from None
+    if video is not None:
+        declared = info.frames or 0
+        if frames == 0:
+            raise MediaError(_damaged(p, "no video frame could be decoded"))
+        if declared and frames < declared - 1:
+            raise MediaError(_damaged(p, f"only {frames} of its {declared} frames could be decoded"))
+        step = 1 / info.fps if info.fps else 0.0
+        if info.duration and last_time is not None and last_time < info.duration - 2 * step - 0.05:
+            raise MediaError(_damaged(p, f"its pictures stop at {last_time:.1f} s of {info.duration:.1f} s"))
+    return info
+
+
+def _damaged(p: Path, what: str) -> str:
+    return f"{p.name}: the file is damaged ({what}); it would fail later, so it is refused now."
 
 
 def extract_frame(path: str | Path, at: Literal["first", "last"] | float = "last") -> Image.Image:

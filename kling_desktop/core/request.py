@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# How a reference video is used (Runware ``inputs.referenceVideos[].referType``, Kling ``video_list[].refer_type``):
+# "feature" — a reference for subject, motion and style; "base" — the video to be edited.
+REFER_TYPES = ("feature", "base")
+REFER_TYPE_FAMILIES = frozenset({"Kling VIDEO O3"})  # catalog families whose reference videos take one
 
 
 class Shot(BaseModel):
@@ -35,9 +40,29 @@ class GenerationRequest(BaseModel):
     sound: bool | None = None
     reference_images: tuple[str, ...] = ()
     reference_videos: tuple[str, ...] = ()
+    # One of REFER_TYPES per reference video, in the same order; () = not stated (the model's default).
+    reference_video_types: tuple[str, ...] = ()
     reference_voices: tuple[str, ...] = ()
     input_video: str | None = None
     input_audio: str | None = None
     input_image: str | None = None  # avatar portrait
     settings: dict[str, Any] = Field(default_factory=dict)  # other providerSettings.klingai keys
     number_results: int = 1
+
+    @model_validator(mode="after")
+    def _refer_types_match_videos(self) -> GenerationRequest:
+        if self.reference_video_types:
+            if len(self.reference_video_types) != len(self.reference_videos):
+                raise ValueError(
+                    f"reference_video_types: {len(self.reference_video_types)} types for "
+                    f"{len(self.reference_videos)} reference videos; give one per video."
+                )
+            if bad := [t for t in self.reference_video_types if t not in REFER_TYPES]:
+                raise ValueError(
+                    f"reference_video_types: {bad[0]!r} is not a reference type; use 'feature' or 'base'."
+                )
+        return self
+
+    def refer_type(self, index: int) -> str:
+        """The reference type of ``reference_videos[index]`` (0-based): stated, else "feature"."""
+        return self.reference_video_types[index] if self.reference_video_types else REFER_TYPES[0]
