@@ -18,8 +18,8 @@ from kling_desktop.catalog.models import get_model
 from kling_desktop.catalog.pricing import estimate_cost
 from kling_desktop.catalog.spec import Kind
 from kling_desktop.core.probe import MediaError, probe_media
-from kling_desktop.core.validation import problems_for, resolve
 from kling_emulator.kling_wire import FAMILIES, KlingError, Media, to_request
+from kling_emulator.spec_check import refusals, seconds_of
 from kling_emulator.state import Task
 
 if TYPE_CHECKING:
@@ -150,11 +150,11 @@ def register_routes(server: EmulatorServer) -> None:
             if server.faults.take("1303"):
                 raise KlingError(1303, "parallel task over resource pack limit")
             request = to_request(family, req.path, body, media, sessions)
-            if problems := problems_for(request):
+            if problems := refusals(request):
                 raise KlingError(1201, problems[0].message)
         except KlingError as exc:
             return envelope(exc.code, str(exc))
-        seconds = resolve(request).duration or 5
+        seconds = seconds_of(request) or 5
         price = get_model(request.model).price
         task = Task(
             str(uuid.uuid4().int)[:18],

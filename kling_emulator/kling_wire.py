@@ -12,8 +12,8 @@ from urllib.parse import urlparse
 from kling_desktop.catalog.models import get_model
 from kling_desktop.catalog.spec import DimensionMode, ModelSpec
 from kling_desktop.core.request import GenerationRequest, Shot
-from kling_desktop.core.validation import choose_workflow
 from kling_desktop.providers.kling_models import air_id_for
+from kling_emulator.spec_check import workflow_of
 from kling_emulator.state import EmulatorState
 
 FAMILIES = {
@@ -116,7 +116,7 @@ def _with_size(
     req: GenerationRequest, spec: ModelSpec, aspect: Any, resolution: Any = None
 ) -> GenerationRequest:
     """Width/height from aspect_ratio only where the catalog lets the request choose a size."""
-    if spec.dimension_mode(choose_workflow(req, spec)) not in SIZED:
+    if spec.dimension_mode(workflow_of(req, spec)) not in SIZED:
         return req
     width, height = _size(spec, aspect, resolution)
     if width is None:

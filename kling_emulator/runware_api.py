@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from kling_desktop.catalog.models import UnknownModel, get_model
 from kling_desktop.catalog.pricing import estimate_cost
 from kling_desktop.core.request import GenerationRequest, Shot
-from kling_desktop.core.validation import problems_for, resolve
+from kling_emulator.spec_check import refusals, seconds_of
 from kling_emulator.state import Task
 
 if TYPE_CHECKING:
@@ -191,13 +191,12 @@ def register(server: EmulatorServer) -> None:
             raise TaskError("invalidValue", exc.message, "model") from None
         check_parameters(task)
         req = to_request(state, task)
-        problems = problems_for(req)
+        problems = refusals(req)
         if problems:
             p = problems[0]
             raise TaskError("invalidValue", p.message, p.field)
-        r = resolve(req)
         cost = estimate_cost(
-            spec.price, seconds=r.duration or 5, sound=bool(req.sound), images=req.number_results
+            spec.price, seconds=seconds_of(req) or 5, sound=bool(req.sound), images=req.number_results
         )
         state.add_task(
             Task(task_uuid, "runware", req, cost=cost or 0.0, include_cost=task.get("includeCost") is True),
