@@ -1,5 +1,5 @@
 """GET /media/<name> (results) and GET /uploads/<id> (uploaded inputs), with HTTP Range;
-faults: truncated bodies, expired result URLs (at once or ``expired=S`` seconds after the result was written)."""
+faults: truncated bodies, a short Content-Length, a dripping host, an outage (server.py), expired result URLs (at once or ``expired=S`` seconds after the result was written)."""
 
 from __future__ import annotations
 
@@ -58,6 +58,10 @@ def register(server: EmulatorServer) -> None:
             resp = Response(200, data, headers)
         if server.faults.take("truncate"):
             resp.headers["X-Truncate"] = "1"
+        elif server.faults.take("short"):
+            resp.headers["X-Short"] = "1"
+        elif server.faults.take("drip"):
+            resp.headers["X-Drip"] = "1"
         return resp
 
     server.add_route("GET", "/media/", serve)

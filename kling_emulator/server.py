@@ -59,6 +59,7 @@ class EmulatorServer:
         self.faults = faults if isinstance(faults, Faults) else Faults.parse(faults)
         self._tmp = None if root else tempfile.TemporaryDirectory(prefix="kd-emulator-")
         self.state = EmulatorState(root or Path(self._tmp.name), delay=delay, max_side=max_side)  # type: ignore[union-attr]
+        self.state.holding = lambda: self.faults.never_finish
         self.runware_key = RUNWARE_TEST_KEY
         self.kling_access, self.kling_secret = KLING_TEST_ACCESS, KLING_TEST_SECRET
         self.routes: list[tuple[str, str, Route]] = []
@@ -129,6 +130,37 @@ def _handler(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
             if faults.latency:
                 time.sleep(faults.latency)
             is_api = not req.path.startswith(("/media/", "/uploads/"))
+            is_query = is_api and (req.method == "GET" or b'"getResponse"' in req.body)
+            if is_api and ("loop=" in req.query or faults.take("redirect")):  # a redirect loop, for ever
+                return self._send(Response(307, b"", {"Location": f"{req.path}?loop={len(req.query)}"}))
+            if is_query and faults.in_outage("query_outage"):
+                return self._send(
+                    Response(500, {"errors": [{"code": "internalServerError", "message": "outage"}]})
+                )
+            if req.path.startswith("/media/") and faults.in_outage("host_outage"):
+                return self._send(Response(503, b"the file host is down"))
+            if is_query and (lost := self._accepted_task(req)):
+                if req.method == "POST" and faults.take("lost"):
+                    return self._send(
+                        Response(
+                            200,
+                            {
+                                "data": [],
+                                "errors": [
+                                    {
+                                        "code": "taskFailedOrNotFound",
+                                        "message": "Task not found or expired.",
+                                        "taskUUID": lost,
+                                        "status": "error",
+                                    }
+                                ],
+                            },
+                        )
+                    )
+                if req.method == "GET" and faults.take("query1303"):
+                    return self._send(
+                        Response(429, {"code": 1303, "message": "parallel task over resource pack limit"})
+                    )
             if is_api and faults.take("reset"):
                 self.close_connection = True
                 self.connection.shutdown(2)
@@ -155,11 +187,29 @@ def _handler(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
                 return
             except Exception as exc:  # the emulator reports its own bugs as a 500 the client must survive
                 resp = Response(500, {"errors": [{"code": "internalServerError", "message": str(exc)}]})
+            if is_api and faults.take("gzip"):  # says gzip, is not: the client cannot decode it
+                resp.headers["Content-Encoding"] = "gzip"
+                resp.body = b"\x1f\x8b\x08\x00" + b"this is not a deflate stream" * 4
             self._send(resp)
+
+        def _accepted_task(self, req: Request) -> str | None:
+            """The id of the (existing) task a status query asks about, else None."""
+            if req.method == "GET":
+                key = req.path.rpartition("/")[2]
+            else:
+                try:
+                    tasks = req.json()
+                    key = str(tasks[0].get("taskUUID")) if isinstance(tasks, list) and tasks else ""
+                except (ValueError, AttributeError):
+                    return None
+            return key if key and server.state.find(key) is not None else None
 
         def _send(self, resp: Response) -> None:
             body = resp.body if isinstance(resp.body, bytes) else json.dumps(resp.body).encode()
             truncate = resp.headers.pop("X-Truncate", None)
+            drip = resp.headers.pop("X-Drip", None)
+            if resp.headers.pop("X-Short", None):  # a Content-Length shorter than the file: send only that
+                body = body[: len(body) * 3 // 5]
             self.send_response(resp.status)
             if not isinstance(resp.body, bytes):
                 self.send_header("Content-Type", "application/json")
@@ -168,6 +218,16 @@ def _handler(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if self.command == "HEAD":
+                return
+            if drip:  # one byte at a time, until the client gives up
+                try:
+                    for i in range(len(body)):
+                        self.wfile.write(body[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(server.faults.drip_every)
+                except OSError:
+                    pass
+                self.close_connection = True
                 return
             if truncate:
                 self.wfile.write(body[: len(body) // 2])

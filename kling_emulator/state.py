@@ -6,6 +6,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,13 +32,18 @@ class Task:
     cost: float = 0.0
     endpoint: str = ""
     include_cost: bool = True  # Runware: results carry ``cost`` only when the task asked (includeCost)
+    held: Callable[[], bool] = lambda: False  # the ``never_finish`` fault: processing, no progress
 
     def progress(self) -> int:
         """0–99 while processing, by elapsed time (the real services report something similar)."""
+        if self.held():
+            return 10
         span = max(1e-6, self.ready_at - self.created)
         return max(0, min(99, int(100 * (time.time() - self.created) / span)))
 
     def status(self) -> str:
+        if self.held():
+            return "processing"
         if self.fail and time.time() >= self.ready_at:
             return "failed"
         if self.future is not None and self.future.done() and time.time() >= self.ready_at:
@@ -63,6 +69,7 @@ class EmulatorState:
         self.lock = threading.RLock()
         self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="emulator-render")
         self.base_url = ""
+        self.holding: Callable[[], bool] = lambda: False  # set by the server: the never_finish switch
 
     def store_upload(self, data: bytes, suffix: str) -> str:
         media_id = str(uuid.uuid4())
@@ -78,6 +85,7 @@ class EmulatorState:
 
     def add_task(self, task: Task, fail: bool) -> Task:
         task.fail = fail
+        task.held = self.holding
         task.ready_at = time.time() + self.delay
         with self.lock:
             self.tasks[task.id] = task

@@ -6,8 +6,10 @@ import argparse
 import asyncio
 import json
 import sys
+from datetime import UTC, datetime
 
 from kling_desktop.core.paths import AppPaths
+from kling_desktop.jobs.lifecycle import retry_plan, status_line
 from kling_desktop.jobs.model import Job
 
 
@@ -20,10 +22,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     res = jsub.add_parser("resume", help="re-attach to every unfinished job and wait for them")
     res.add_argument("--json", action="store_true")
     res.set_defaults(func=lambda a: asyncio.run(_resume(a)))
-    can = jsub.add_parser("cancel", help="stop waiting for a job (the provider may still bill it)")
-    can.add_argument("id")
-    can.set_defaults(func=lambda a: asyncio.run(_cancel(a)))
-    ret = jsub.add_parser("retry", help="run a failed job's request again as a new job")
+    for name in ("cancel", "abandon"):
+        can = jsub.add_parser(
+            name, help="stop waiting for a job (the provider may still bill an accepted task)"
+        )
+        can.add_argument("id")
+        can.set_defaults(func=lambda a: asyncio.run(_cancel(a)))
+    ret = jsub.add_parser(
+        "retry",
+        help="re-attach to the same task after a failure on this side; after the provider's own failure "
+        "verdict, send a new task (billed again)",
+    )
     ret.add_argument("id")
     ret.add_argument("--no-wait", action="store_true")
     ret.set_defaults(func=lambda a: asyncio.run(_retry(a)))
@@ -43,6 +52,15 @@ def job_json(job: Job) -> dict[str, object]:
         "created_at": job.created_at,
         "finished_at": job.finished_at,
         "retry_of": job.retry_of,
+        "accepted": job.accepted,
+        "failed_by": job.failed_by,
+        "wait_reason": job.wait_reason,
+        "waiting_since": job.waiting_since,
+        "last_contact_at": job.last_contact_at,
+        "next_check_at": job.next_check_at,
+        "notice": status_line(job, datetime.now(UTC)) if job.notice else None,
+        "retry": retry_plan(job).action,
+        "retry_bills_again": retry_plan(job).bills_again,
     }
 
 
@@ -50,8 +68,9 @@ def _print(jobs: list[Job], as_json: bool) -> None:
     if as_json:
         print(json.dumps([job_json(j) for j in jobs], indent=2))
         return
+    now = datetime.now(UTC)
     for j in jobs:
-        detail = j.files[0] if j.files else (j.error or "")
+        detail = j.files[0] if j.files else (status_line(j, now) if j.notice else j.error or "")
         print(f"{j.id}  {j.state.value:11} {j.provider:8} {j.model:32} {detail}")
 
 
@@ -96,6 +115,8 @@ async def _retry(args: argparse.Namespace) -> int:
 
     services = build_services()
     try:
+        old = await asyncio.to_thread(services.journal.get, args.id)
+        print(retry_plan(old).message)
         job = await services.runner.retry(args.id)
         if not args.no_wait:
             job = await services.runner.wait(job.id)
@@ -105,4 +126,4 @@ async def _retry(args: argparse.Namespace) -> int:
     finally:
         await services.aclose()
     _print([job], False)
-    return 0 if job.state.value in ("done", "queued", "submitting", "submitted", "running") else 1
+    return 0 if job.state.value == "done" or not job.state.finished else 1

@@ -4,21 +4,93 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from kling_desktop.jobs.model import Job, now_iso
+from kling_desktop.core.migrations import Step, migrate
+from kling_desktop.core.request import GenerationRequest
+from kling_desktop.jobs.model import Job, now_iso, outputs_from_json, outputs_to_json
 from kling_desktop.jobs.states import JobState
 
-SCHEMA_VERSION = 1
-_COLUMNS = [f.name for f in fields(Job)]
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS jobs ({", ".join(c + (" TEXT PRIMARY KEY" if c == "id" else "") for c in _COLUMNS)});
-CREATE TABLE IF NOT EXISTS history (job_id TEXT NOT NULL, at TEXT NOT NULL, state TEXT NOT NULL, message TEXT);
-CREATE INDEX IF NOT EXISTS history_job ON history(job_id);
-CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state);
-"""
+# One step per schema version; a file is moved forward step by step (kling_desktop/core/migrations.py).
+STEPS: tuple[Step, ...] = (
+    # 1 — release 0.1.0, exactly as it wrote the file (its columns were the fields of its Job dataclass).
+    """
+    CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, task_id, provider, model, request_json, state,
+        remote_id, progress, cost, error, files, created_at, submitted_at, finished_at, retry_of, parent_id,
+        outputs_json);
+    CREATE TABLE IF NOT EXISTS history (job_id TEXT NOT NULL, at TEXT NOT NULL, state TEXT NOT NULL,
+        message TEXT);
+    CREATE INDEX IF NOT EXISTS history_job ON history(job_id);
+    CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state);
+    """,
+    # 2 — the lifecycle where only the provider's verdict ends an accepted job: who ended a failed job,
+    # why a job waits, the last contact with the provider, the next check, the status line.
+    """
+    ALTER TABLE jobs ADD COLUMN failed_by TEXT;
+    ALTER TABLE jobs ADD COLUMN wait_reason TEXT;
+    ALTER TABLE jobs ADD COLUMN waiting_since TEXT;
+    ALTER TABLE jobs ADD COLUMN last_contact_at TEXT;
+    ALTER TABLE jobs ADD COLUMN last_progress_at TEXT;
+    ALTER TABLE jobs ADD COLUMN next_check_at TEXT;
+    ALTER TABLE jobs ADD COLUMN notice TEXT;
+    """,
+)
+SCHEMA_VERSION = len(STEPS)
+COLUMNS = (
+    "id",
+    "task_id",
+    "provider",
+    "model",
+    "request_json",
+    "state",
+    "remote_id",
+    "progress",
+    "cost",
+    "error",
+    "files",
+    "created_at",
+    "submitted_at",
+    "finished_at",
+    "retry_of",
+    "parent_id",
+    "outputs_json",
+    "failed_by",
+    "wait_reason",
+    "waiting_since",
+    "last_contact_at",
+    "last_progress_at",
+    "next_check_at",
+    "notice",
+)
+_PLAIN = frozenset(COLUMNS) - {"request_json", "state", "files", "outputs_json", "notice", "error"}
+
+
+def job_to_row(job: Job) -> dict[str, Any]:
+    row = {c: getattr(job, c) for c in _PLAIN}
+    row.update(
+        request_json=job.request.model_dump_json(),
+        state=job.state.value,
+        files="\n".join(job.files),
+        outputs_json=outputs_to_json(job.outputs),
+        error=job.error,
+        notice=job.notice,
+    )
+    return row
+
+
+def job_from_row(row: sqlite3.Row) -> Job:
+    d = dict(row)
+    plain: dict[str, Any] = {c: d.get(c) for c in _PLAIN}
+    return Job(
+        **plain,
+        request=GenerationRequest.model_validate_json(d["request_json"]),
+        state=JobState(d["state"]),
+        files=tuple(f for f in (d["files"] or "").split("\n") if f),
+        outputs=outputs_from_json(d["outputs_json"]),
+        error=d["error"] or "",
+        notice=d.get("notice") or "",
+    )
 
 
 class Journal:
@@ -28,9 +100,7 @@ class Journal:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        conn = self._conn().conn
-        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-            conn.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+        migrate(self._conn().conn, STEPS, name=f"The job journal {path.name}")
 
     def _conn(self) -> _Tx:
         conn = getattr(self._local, "conn", None)
@@ -42,22 +112,8 @@ class Journal:
             self._local.conn = conn
         return _Tx(conn)
 
-    @staticmethod
-    def _row(job: Job) -> dict[str, Any]:
-        d = {c: getattr(job, c) for c in _COLUMNS}
-        d["state"] = job.state.value
-        d["files"] = "\n".join(job.files)
-        return d
-
-    @staticmethod
-    def _job(row: sqlite3.Row) -> Job:
-        d = dict(row)
-        d["state"] = JobState(d["state"])
-        d["files"] = tuple(f for f in (d["files"] or "").split("\n") if f)
-        return Job(**d)
-
     def add(self, job: Job, message: str = "written to the journal") -> Job:
-        row = self._row(job)
+        row = job_to_row(job)
         with self._conn() as c:
             c.execute(
                 f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
@@ -69,7 +125,7 @@ class Journal:
         return job
 
     def save(self, job: Job, message: str = "") -> Job:
-        row = self._row(job)
+        row = job_to_row(job)
         with self._conn() as c:
             old = c.execute("SELECT state FROM jobs WHERE id = ?", (job.id,)).fetchone()
             if old is not None and JobState(old["state"]).finished:
@@ -88,19 +144,27 @@ class Journal:
             row = c.execute("SELECT * FROM jobs WHERE id = ? OR id LIKE ?", (job_id, job_id + "%")).fetchone()
         if row is None:
             raise KeyError(f"No job {job_id!r}. 'kling-desktop jobs list' shows the jobs.")
-        return self._job(row)
+        return job_from_row(row)
 
     def recent(self, limit: int = 200) -> list[Job]:
         with self._conn() as c:
             rows = c.execute("SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?", (limit,)).fetchall()
-        return [self._job(r) for r in rows]
+        return [job_from_row(r) for r in rows]
 
     def unfinished(self) -> list[Job]:
+        """Every job without an end: the provider's verdict, a failure here, or the user's word."""
         with self._conn() as c:
             rows = c.execute(
                 "SELECT * FROM jobs WHERE state NOT IN ('done', 'failed', 'cancelled') ORDER BY created_at"
             ).fetchall()
-        return [self._job(r) for r in rows]
+        return [job_from_row(r) for r in rows]
+
+    def retries_of(self, job_id: str) -> list[Job]:
+        with self._conn() as c:
+            rows = c.execute(
+                "SELECT * FROM jobs WHERE retry_of = ? ORDER BY created_at", (job_id,)
+            ).fetchall()
+        return [job_from_row(r) for r in rows]
 
     def history(self, job_id: str) -> list[tuple[str, str, str]]:
         with self._conn() as c:

@@ -10,10 +10,12 @@ class JobState(StrEnum):
     SUBMITTING = "submitting"  # the request may be on the wire: on resume, ask before sending again
     SUBMITTED = "submitted"  # the provider acknowledged it
     RUNNING = "running"  # the provider says it is processing
+    WAITING = "waiting"  # no usable answer (outage, offline, broken reply): checking again with backoff
+    STALLED = "stalled"  # far longer than the model needs without progress: polled slowly, never dropped
     DOWNLOADING = "downloading"  # the result exists; fetching it into the library
     DONE = "done"
     FAILED = "failed"
-    CANCELLED = "cancelled"
+    CANCELLED = "cancelled"  # abandoned by the user
 
     @property
     def finished(self) -> bool:
@@ -28,8 +30,10 @@ FINISHED = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
 _LABELS = {
     JobState.QUEUED: "Queued",
     JobState.SUBMITTING: "Sending",
-    JobState.SUBMITTED: "Waiting",
+    JobState.SUBMITTED: "Accepted",
     JobState.RUNNING: "Rendering",
+    JobState.WAITING: "Waiting",
+    JobState.STALLED: "Stalled",
     JobState.DOWNLOADING: "Downloading",
     JobState.DONE: "Done",
     JobState.FAILED: "Failed",
@@ -37,13 +41,18 @@ _LABELS = {
 }
 
 S = JobState
+_ENDS = frozenset({S.FAILED, S.CANCELLED})
+_TROUBLE = frozenset({S.WAITING, S.STALLED})
 ALLOWED: dict[JobState, frozenset[JobState]] = {
-    S.QUEUED: frozenset({S.SUBMITTING, S.FAILED, S.CANCELLED}),
+    S.QUEUED: frozenset({S.SUBMITTING, *_TROUBLE, *_ENDS}),
     # SUBMITTING → QUEUED: the provider proved it never received the task, so sending again is safe.
-    S.SUBMITTING: frozenset({S.SUBMITTED, S.RUNNING, S.DOWNLOADING, S.QUEUED, S.FAILED, S.CANCELLED}),
-    S.SUBMITTED: frozenset({S.RUNNING, S.DOWNLOADING, S.QUEUED, S.FAILED, S.CANCELLED}),
-    S.RUNNING: frozenset({S.DOWNLOADING, S.QUEUED, S.FAILED, S.CANCELLED}),
-    S.DOWNLOADING: frozenset({S.DONE, S.FAILED, S.CANCELLED}),
+    S.SUBMITTING: frozenset({S.SUBMITTED, S.RUNNING, S.DOWNLOADING, S.QUEUED, *_TROUBLE, *_ENDS}),
+    S.SUBMITTED: frozenset({S.RUNNING, S.DOWNLOADING, S.QUEUED, *_TROUBLE, *_ENDS}),
+    S.RUNNING: frozenset({S.DOWNLOADING, S.QUEUED, *_TROUBLE, *_ENDS}),
+    # WAITING / STALLED return to the phase the job was in once the provider (or the file host) answers.
+    S.WAITING: frozenset({S.QUEUED, S.SUBMITTING, S.SUBMITTED, S.RUNNING, S.DOWNLOADING, S.STALLED, *_ENDS}),
+    S.STALLED: frozenset({S.QUEUED, S.SUBMITTING, S.SUBMITTED, S.RUNNING, S.DOWNLOADING, S.WAITING, *_ENDS}),
+    S.DOWNLOADING: frozenset({S.DONE, *_TROUBLE, *_ENDS}),
     S.DONE: frozenset(),
     S.FAILED: frozenset(),
     S.CANCELLED: frozenset(),
@@ -63,4 +72,4 @@ def check_transition(old: JobState, new: JobState) -> None:
 
 def needs_submit_check(state: JobState) -> bool:
     """On resume: states where the task may have reached the provider, so it must be asked, not re-sent."""
-    return state in (S.SUBMITTING, S.SUBMITTED, S.RUNNING, S.DOWNLOADING)
+    return state in (S.SUBMITTING, S.SUBMITTED, S.RUNNING, S.WAITING, S.STALLED, S.DOWNLOADING)

@@ -31,6 +31,7 @@ class JobContext:
     request: GenerationRequest
     spec: ModelSpec
     workdir: Path  # scratch folder of this job (local renders, upload cache keys)
+    acknowledged: bool = False  # the provider acknowledged this task id before: "unknown" is then no proof
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ class Provider(Protocol):
         """Send the task. Must be idempotent for the same ``ctx.task_id``."""
 
     async def poll(self, ctx: JobContext, remote_id: str | None) -> PollResult:
-        """Ask for the task's state. Raises ProviderError(never_received=True) when unknown."""
+        """Ask for the task's state. Raises ProviderError(never_received=True) only on the provider's proof
+        that it never received the task (each provider writes down what counts as proof, and why);
+        ``retryable=True`` for anything that says nothing about the task (outage, unreadable reply)."""
 
     async def aclose(self) -> None: ...

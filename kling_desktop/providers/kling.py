@@ -3,6 +3,18 @@
 The journal's task id is sent as ``external_task_id``; after a crash the app queries
 ``GET <endpoint>/<external_task_id>`` and never submits again what Kling already has.
 Code 1303 (the account's concurrency limit) is not a failure: the submit waits for a free slot.
+
+What proves that Kling never received a task (only then is it created again, always with the same
+external_task_id, and only after a lookup by that id):
+
+- a create answered 1302/1303 (rate or concurrency limit): Kling refused that request and created nothing;
+- a lookup by external_task_id answering 1202/1203 (no such task) while no create was ever acknowledged
+  (a crash or a lost reply while sending): nothing exists under that id; and if the create arrives after
+  all, a second create with the same external_task_id is refused with 1201 and the task is adopted.
+
+Not proof: 1202/1203/1302/1303 answered to a *query* of an acknowledged task (the task exists; the query
+was refused or the lookup is lagging), HTTP 5xx, timeouts, unreadable replies. Those leave the task with
+Kling and the job waiting.
 """
 
 from __future__ import annotations
@@ -53,6 +65,7 @@ KeySource = Callable[[], Secret | None]
 Publish = Callable[[Path], Awaitable[str]]  # a local video -> a public URL Kling can fetch
 # Kling answers account errors (1100-1102) with HTTP 429 too, so 429 is judged by its envelope code here.
 RETRY_STATUSES = frozenset({408, 500, 502, 503, 504})
+UNKNOWN_TASK = frozenset({"1202", "1203"})
 log = logging.getLogger(__name__)
 
 
@@ -138,9 +151,10 @@ class KlingProvider:
                 )
             except TransportFailed as exc:
                 raise ProviderError(
-                    f"Kling did not answer properly: {exc} The job is saved and tries again.",
-                    code="transport",
+                    f"Kling could not be reached: {exc}",
+                    code="offline" if exc.offline else "transport",
                     retryable=True,
+                    retry_after=exc.retry_after,
                 ) from None
             try:
                 envelope = resp.json()
@@ -188,10 +202,7 @@ class KlingProvider:
         try:
             data = await self._call("GET", f"{path}/{quote(external_task_id, safe='')}")
         except ProviderError as exc:
-            if exc.never_received or exc.code in (
-                "1200",
-                "1201",
-            ):  # the answer to an unknown id is undocumented
+            if exc.code in UNKNOWN_TASK or exc.code in ("1200", "1201"):  # undocumented for an unknown id
                 return False
             raise
         return isinstance(data, dict) and bool(data.get("task_status"))
@@ -258,7 +269,25 @@ class KlingProvider:
     async def poll(self, ctx: JobContext, remote_id: str | None) -> PollResult:
         path = self._paths.get(ctx.task_id) or endpoint_for(ctx.request, ctx.spec)  # after a restart
         key = remote_id or ctx.task_id  # before the server id is known, query by external_task_id
-        data = await self._call("GET", f"{path}/{quote(key, safe='')}") or {}
+        try:
+            data = await self._call("GET", f"{path}/{quote(key, safe='')}") or {}
+        except ProviderError as exc:
+            if exc.code in UNKNOWN_TASK and not ctx.acknowledged:
+                raise ProviderError(
+                    "Kling has no task with this id: it never arrived, so it is sent again (same id).",
+                    code=exc.code,
+                    never_received=True,
+                ) from None
+            if exc.code in UNKNOWN_TASK or exc.code in ("1302", "1303"):  # a query refused: no verdict
+                raise ProviderError(
+                    f"Kling does not report on this task right now (code {exc.code} to a status query).",
+                    code=exc.code,
+                    retryable=True,
+                    retry_after=exc.retry_after,
+                ) from None
+            raise
+        if not isinstance(data, dict):
+            raise ProviderError("Kling sent a task this app cannot read.", code="malformed", retryable=True)
         return parse_task(data, result_kind(ctx.spec), self._scrub)
 
     async def aclose(self) -> None:

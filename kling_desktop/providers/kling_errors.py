@@ -1,5 +1,8 @@
 """The Kling error-code table (docs/protocols/kling.md §5.4) in plain language.
 
+A code alone never proves that Kling did not receive a task: 1202/1203/1302/1303 mean different things
+answered to a create and to a query, so the client (``kling.py``) decides, knowing which request it sent.
+
 Messages are for the artist and never contain a key: the provider scrubs the server's own text as well.
 """
 
@@ -46,7 +49,6 @@ def kling_error(code: int, message: str, http_status: int | None = None) -> Prov
             code="1303",
             retryable=True,
             retry_after=CONCURRENCY_WAIT,
-            never_received=True,
         )
     if code == 1302:
         return ProviderError(
@@ -54,7 +56,6 @@ def kling_error(code: int, message: str, http_status: int | None = None) -> Prov
             code="1302",
             retryable=True,
             retry_after=CONCURRENCY_WAIT,
-            never_received=True,
         )
     if code == 1304:
         return ProviderError(
@@ -67,9 +68,7 @@ def kling_error(code: int, message: str, http_status: int | None = None) -> Prov
             code=str(code),
         )
     if code in (1202, 1203):
-        return ProviderError(
-            f"Kling does not know this task or model{raw}.", code=str(code), never_received=True
-        )
+        return ProviderError(f"Kling does not know this task or model{raw}.", code=str(code))
     if 1200 <= code <= 1201:
         return ProviderError(f"Kling rejected a parameter of this request{raw}.", code=str(code))
     if code >= 5000 or (http_status or 0) >= 500:

@@ -1,34 +1,94 @@
-"""HTTP sending with retries: 408/429/5xx and transport errors, honouring Retry-After. Never logs headers.
+"""Transport retries for the provider clients — the one place they live. Never logs headers.
 
-The policy is pure functions (``should_retry``, ``is_retryable_exception``, ``wait_before_retry``) so the
-Runware and Kling clients share it and tests check it without a network; ``send_with_retry`` applies it.
-The same request object (same body, so the same task ids) is sent on every attempt.
+One logical request (a submit, a status query) is sent at most ``ATTEMPTS`` times here, honouring
+``Retry-After``; after that the error goes up as ``TransportFailed`` and the job runner puts the job in its
+visible *waiting* state, which backs off for as long as the outage lasts. The runner itself retries only on
+domain signals, so retries never multiply across layers.
+
+Transport faults: connection refused / name not resolved (*offline*: not retried here, said at once),
+timeouts, resets, protocol errors, corrupt content encodings (a broken gzip body), redirect loops, redirects
+where an answer was expected, replies larger than the cap, and the statuses in ``RETRY_STATUSES``.
+The retry loop is tenacity's (a well-kept library: stop/wait/retry policies as plain functions, an injectable
+sleep, no hand-written loop). The same request object (same body, so the same task ids) is sent every time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json as jsonlib
 import random
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
 from kling_desktop.providers.backoff import parse_retry_after, retry_delay
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-ATTEMPTS = 6
+ATTEMPTS = 3  # sends of one logical request; longer trouble is the runner's waiting state
 BASE = 0.3  # seconds before the second attempt (then ×2, with jitter)
 CAP = 8.0  # longest wait between two attempts when the server gives no Retry-After
+MAX_REPLY_BYTES = 8 * 1024 * 1024  # an API reply (JSON) larger than this is refused while it streams
+READ_CHUNK = 64 * 1024
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A complete, size-capped reply: status, headers and the (decoded) body."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+
+    def json(self) -> Any:
+        return jsonlib.loads(self.content)
+
+
+class TransportFailed(Exception):
+    """Every attempt failed at the transport level or with a retryable status. Never holds a header value."""
+
+    def __init__(
+        self,
+        message: str,
+        status: int | None = None,
+        retry_after: float | None = None,
+        *,
+        offline: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after  # the server's last Retry-After, in seconds
+        self.offline = offline  # the host refused the connection or its name does not resolve
+
+
+class _RetryableStatus(Exception):
+    def __init__(self, status: int, retry_after: str | None) -> None:
+        super().__init__(f"the service answered HTTP {status}")
+        self.status = status
+        self.retry_after = retry_after
+
+
+class ReplyUnreadable(Exception):
+    """The reply cannot be used: too large, or a redirect where an answer was expected."""
 
 
 def should_retry(status: int, retry_statuses: frozenset[int] = RETRY_STATUSES) -> bool:
     return status in retry_statuses
 
 
+def is_offline(exc: BaseException | None) -> bool:
+    """No connection at all: refused, unreachable, or the host name does not resolve."""
+    return isinstance(exc, httpx.ConnectError)
+
+
 def is_retryable_exception(exc: BaseException) -> bool:
-    """Transport failures (connect, read, write, timeouts, protocol errors such as a reset) are retried."""
-    return isinstance(exc, httpx.TransportError)
+    """Transport failures and unreadable replies: connect, read, write, timeouts, resets, protocol errors,
+    corrupt encodings (``DecodingError``), redirect loops (``TooManyRedirects``), oversize replies."""
+    return isinstance(exc, httpx.RequestError | ReplyUnreadable | _RetryableStatus)
 
 
 def wait_before_retry(
@@ -40,13 +100,38 @@ def wait_before_retry(
     return wait if wait is not None else retry_delay(attempt, base=BASE, cap=CAP, rng=rng)
 
 
-class TransportFailed(Exception):
-    """Every attempt failed at the transport level or with a retryable status. Never holds a header value."""
+def describe(exc: BaseException) -> str:
+    """A transport fault in plain words (never a header, never a URL with a query)."""
+    if isinstance(exc, _RetryableStatus):
+        return f"the service answered HTTP {exc.status}"
+    if isinstance(exc, ReplyUnreadable):
+        return str(exc)
+    if isinstance(exc, httpx.ConnectError):
+        return "no connection (the host refused it, or its name does not resolve)"
+    if isinstance(exc, httpx.TimeoutException):
+        return "the service did not answer in time"
+    if isinstance(exc, httpx.DecodingError):
+        return "the reply's compressed body is corrupt"
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "the service kept redirecting (a redirect loop)"
+    return f"the connection failed ({type(exc).__name__})"
 
-    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.retry_after = retry_after  # the server's last Retry-After, in seconds
+
+async def read_capped(resp: httpx.Response, limit: int) -> bytes:
+    """The decoded body, read in chunks; ReplyUnreadable as soon as it passes ``limit`` bytes."""
+    length = resp.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit and "content-encoding" not in resp.headers:
+        raise ReplyUnreadable(
+            f"the reply was {int(length):,} bytes, more than the {limit // 2**20} MB allowed"
+        )
+    buf = bytearray()
+    async for chunk in resp.aiter_bytes(READ_CHUNK):
+        buf += chunk
+        if len(buf) > limit:
+            raise ReplyUnreadable(
+                f"the reply was larger than the {limit // 2**20} MB allowed (stopped reading)"
+            )
+    return bytes(buf)
 
 
 async def send_with_retry(
@@ -59,30 +144,54 @@ async def send_with_retry(
     attempts: int = ATTEMPTS,
     timeout: float = 60.0,
     retry_statuses: frozenset[int] = RETRY_STATUSES,
-) -> httpx.Response:
-    """The same request (same body, so the same task ids) until it gets a non-retryable answer.
+    max_bytes: int = MAX_REPLY_BYTES,
+    sleep: Sleep = asyncio.sleep,
+) -> Reply:
+    """The same request until it gets a usable, non-retryable answer, or ``TransportFailed``.
 
     ``retry_statuses``: the HTTP statuses retried here (Kling answers its account errors with 429 too,
     so its client retries 429 by the envelope code instead).
     """
-    last = ""
-    status: int | None = None
-    retry_after: float | None = None
-    for attempt in range(1, attempts + 1):
+
+    async def once() -> Reply:
+        request = client.build_request(method, url, headers=dict(headers), json=json, timeout=timeout)
+        resp = await client.send(request, stream=True)
         try:
-            resp = await client.request(method, url, headers=dict(headers), json=json, timeout=timeout)
-        except Exception as exc:
-            if not is_retryable_exception(exc):
-                raise
-            last, status, retry_after = f"the connection failed ({type(exc).__name__})", None, None
-            if attempt < attempts:
-                await asyncio.sleep(wait_before_retry(attempt))
-            continue
-        if not should_retry(resp.status_code, retry_statuses):
-            return resp
-        last, status = f"the service answered HTTP {resp.status_code}", resp.status_code
-        header = resp.headers.get("retry-after")
-        retry_after = parse_retry_after(header)
-        if attempt < attempts:
-            await asyncio.sleep(wait_before_retry(attempt, header))
-    raise TransportFailed(f"After {attempts} tries {last}.", status, retry_after)
+            if should_retry(resp.status_code, retry_statuses):
+                raise _RetryableStatus(resp.status_code, resp.headers.get("retry-after"))
+            if 300 <= resp.status_code < 400:
+                raise ReplyUnreadable(f"the service answered with a redirect (HTTP {resp.status_code})")
+            body = await read_capped(resp, max_bytes)
+            return Reply(resp.status_code, resp.headers, body)
+        finally:
+            await resp.aclose()
+
+    def stop(state: RetryCallState) -> bool:
+        exc = state.outcome.exception() if state.outcome else None
+        return state.attempt_number >= attempts or is_offline(exc)
+
+    def wait(state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        header = exc.retry_after if isinstance(exc, _RetryableStatus) else None
+        return wait_before_retry(state.attempt_number, header)
+
+    retrying = AsyncRetrying(
+        stop=stop, wait=wait, retry=retry_if_exception(is_retryable_exception), sleep=sleep, reraise=True
+    )
+    try:
+        async for attempt in retrying:
+            with attempt:
+                return await once()
+    except Exception as exc:
+        if not is_retryable_exception(exc):
+            raise
+        status = exc.status if isinstance(exc, _RetryableStatus) else None
+        retry_after = parse_retry_after(exc.retry_after) if isinstance(exc, _RetryableStatus) else None
+        tries = retrying.statistics.get("attempt_number", attempts)
+        raise TransportFailed(
+            f"after {tries} {'try' if tries == 1 else 'tries'} {describe(exc)}.",
+            status,
+            retry_after,
+            offline=is_offline(exc),
+        ) from None
+    raise AssertionError("unreachable")

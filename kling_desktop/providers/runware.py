@@ -8,6 +8,18 @@
 Every POST goes to ``<base>/v1`` with ``Authorization: Bearer <key>``; the key is read from the callable for
 each request and never appears in a log line or an exception. The task id is ``ctx.task_id`` (stored by the
 journal before the request leaves), so retries and re-submits after a crash carry the same ``taskUUID``.
+
+What proves that Runware never received a task (only then is it sent again, always with the same taskUUID):
+
+- an explicit refusal of the submit POST itself (an error item for our taskUUID, e.g. a parameter that fails
+  validation): Runware answered that request and created nothing — the job fails with Runware's reason;
+- ``taskFailedOrNotFound`` to a getResponse *before* any submit was acknowledged (a crash or a lost reply
+  while sending): Runware has nothing under that id, and if it does after all (the request is still in
+  flight), the resend with the same taskUUID answers ``conflictTaskUUID`` and nothing is billed twice.
+
+Not proof: ``taskFailedOrNotFound`` *after* an acknowledged submit (Runware keeps results only for a while and
+answers it for tasks it cannot report on right now; sending again could bill a second time), HTTP 5xx,
+timeouts, unreadable replies, account errors. Those leave the task with Runware and the job waiting.
 """
 
 from __future__ import annotations
@@ -81,9 +93,8 @@ class RunwareProvider:
             )
         except TransportFailed as exc:
             raise ProviderError(
-                f"Runware could not be reached: {exc} The job is saved; it resumes when you retry "
-                "or restart.",
-                code="transport",
+                f"Runware could not be reached: {exc}",
+                code="offline" if exc.offline else "transport",
                 retryable=True,
                 retry_after=exc.retry_after,
             ) from None
@@ -183,8 +194,15 @@ class RunwareProvider:
         errs = [e for e in error_items(body) if e.get("taskUUID") in (None, ctx.task_id)]
         if errs:
             error = to_provider_error(errs[0], status, polling=True)
+            if error.never_received and ctx.acknowledged:  # not proof after an acknowledged submit
+                raise ProviderError(
+                    "Runware does not report on this task right now (taskFailedOrNotFound after it "
+                    "accepted it).",
+                    code=error.code,
+                    retryable=True,
+                )
             if error.never_received or is_account_error(error):
-                raise error  # not a verdict on the task: unknown (send it again) or an account problem
+                raise error  # not a verdict on the task: never received (send it again) or an account problem
             return PollResult(RemoteStatus.FAILED, error=error)
         items = [i for i in _items(body) if i.get("taskUUID") in (None, ctx.task_id)]
         done = _unique([i for i in items if i.get("status") == "success"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kling_desktop.core.request import GenerationRequest
 from kling_desktop.jobs.model import Job
 from kling_desktop.jobs.states import (
     ALLOWED,
@@ -46,9 +47,9 @@ def test_resume_asks_before_resending() -> None:
 
 
 def test_job_moves_record_finish_time() -> None:
-    job = Job("j", "t", "local", "klingai:1@1", "{}")
+    job = Job("j", "t", "local", "klingai:1@1", GenerationRequest(model="klingai:1@1"))
     failed = job.moved(S.FAILED, error="boom")
-    assert failed.finished_at and failed.error == "boom" and failed.request_json == "{}"
+    assert failed.finished_at and failed.error == "boom" and failed.request.model == "klingai:1@1"
     with pytest.raises(IllegalTransition):
         failed.moved(S.SUBMITTING)
 

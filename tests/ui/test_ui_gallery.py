@@ -32,7 +32,7 @@ def library(services):
                 task_id=f"t{i}",
                 provider="local",
                 model=req.model,
-                request_json=req.model_dump_json(),
+                request=req,
                 files=(str(media),),
                 created_at=f"2026-11-2{i}T10:00:00+00:00",
             )
@@ -55,7 +55,15 @@ def test_models_pass_the_qt_model_tester(qtmodeltester, gallery) -> None:
     qtmodeltester.check(gallery.model)
     jobs = JobsModel()
     for i in range(3):
-        jobs.upsert(Job(id=f"j{i}", task_id="t", provider="local", model="klingai:1@1", request_json="{}"))
+        jobs.upsert(
+            Job(
+                id=f"j{i}",
+                task_id="t",
+                provider="local",
+                model="klingai:1@1",
+                request=GenerationRequest(model="klingai:1@1"),
+            )
+        )
     qtmodeltester.check(jobs)
 
 
