@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 
 from kling_desktop.core.paths import AppPaths
@@ -39,11 +39,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def clip_json(c: Clip) -> dict[str, object]:
-    d = asdict(c)
-    d["request"] = c.request
-    d["inputs"] = c.inputs
-    for k in ("request_json", "inputs_json", "timings_json"):
-        d.pop(k)
+    d = {f.name: getattr(c, f.name) for f in fields(c)}
+    d["request"] = c.request.model_dump(mode="json") if c.request is not None else {}
+    d["inputs"] = c.inputs.model_dump(mode="json", exclude_defaults=True)
+    d["timings"] = c.timings.model_dump(mode="json")
     return d
 
 
@@ -68,6 +67,12 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_rebuild(args: argparse.Namespace) -> int:
-    count = open_store().rebuild()
-    print(f"rebuilt the index: {count} clip(s) from their sidecars")
+    report = open_store().rebuild()
+    print(
+        f"rebuilt the index: {report.generated} generated clip(s) from their sidecars, "
+        f"{report.imported} imported clip(s) from their folders"
+        + (f"; {report.dropped} whose file is gone were left out" if report.dropped else "")
+    )
+    for problem in report.problems:
+        print(f"  {problem}")
     return 0

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
+import os
 import shutil
 import sqlite3
 import threading
+import time
 import uuid
-from dataclasses import asdict, replace
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +21,46 @@ from kling_desktop.catalog.models import UnknownModel, get_model
 from kling_desktop.core.probe import MediaError, probe_media
 from kling_desktop.core.request import GenerationRequest
 from kling_desktop.core.validation import choose_workflow
-from kling_desktop.library.records import SORTS, Clip, ClipFilter
-from kling_desktop.library.schema import COLUMNS, migrate
+from kling_desktop.library.keep import PARTIAL_PREFIX, keep_file
+from kling_desktop.library.naming import readable_name, unique_name
+from kling_desktop.library.records import (
+    INPUT_FIELDS,
+    INPUT_LISTS,
+    SORTS,
+    Clip,
+    ClipFilter,
+    ClipInputs,
+    ClipTimings,
+    Cursor,
+    FinishedJob,
+    KeptInput,
+    parse_request,
+    request_json,
+)
+from kling_desktop.library.schema import COLUMNS, migrate_library, relative_to_root
 from kling_desktop.library.sidecar import read_sidecar, sidecar_path, write_sidecar
 
-_INPUT_FIELDS = ("first_frame", "last_frame", "input_video", "input_audio", "input_image")
-_INPUT_LISTS = ("reference_images", "reference_videos", "reference_voices")
+_SELECT = f"SELECT {', '.join(COLUMNS)} FROM clips"
+_TYPED = {"request", "inputs", "timings"}
+NAMES_DIR = ".names"  # readable hard links for drag-out
+
+
+class QueryCancelled(Exception):
+    """A newer query replaced this one before it finished."""
+
+
+class Cancel:
+    """A token a caller sets to stop a running query (the query raises :class:`QueryCancelled`)."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def set(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
 
 
 class LibraryStore:
@@ -35,7 +72,7 @@ class LibraryStore:
         for d in (db_path.parent, self.media_dir, self.inputs_dir):
             d.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        migrate(self._conn())
+        migrate_library(self._conn(), root)
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -47,27 +84,96 @@ class LibraryStore:
             self._local.conn = conn
         return conn
 
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # ---- rows <-> records (the only place JSON is parsed or written) -----------------------------------
+    def _row(self, clip: Clip) -> list[Any]:
+        values = {
+            c: getattr(clip, c) for c in COLUMNS if c not in ("request_json", "inputs_json", "timings_json")
+        }
+        values["path"] = relative_to_root(clip.path, self.root)
+        values["request_json"] = request_json(clip.request)
+        values["inputs_json"] = clip.inputs.to_json()
+        values["timings_json"] = clip.timings.to_json()
+        return [values[c] for c in COLUMNS]
+
+    def _clip(self, row: sqlite3.Row) -> Clip:
+        d = dict(row)
+        for b in ("has_audio", "favourite", "is_draft"):
+            d[b] = bool(d[b])
+        path = d["path"]
+        d["path"] = path if os.path.isabs(path) else str(self.root / path)
+        d["request"] = parse_request(d.pop("request_json"))
+        inputs = ClipInputs.model_validate_json(d.pop("inputs_json") or "{}")
+        d["inputs"] = self._absolute_inputs(inputs)
+        d["timings"] = ClipTimings.model_validate_json(d.pop("timings_json") or "{}")
+        for k in ("title", "prompt", "negative_prompt", "tags", "model", "model_name", "provider"):
+            d[k] = d[k] or ""
+        d["size_bytes"] = d["size_bytes"] or 0
+        return Clip(**d)
+
+    def _absolute_inputs(self, inputs: ClipInputs) -> ClipInputs:
+        def fix(k: KeptInput) -> KeptInput:
+            return k if os.path.isabs(k.path) else k.model_copy(update={"path": str(self.root / k.path)})
+
+        changes: dict[str, Any] = {}
+        for name, kept in inputs.items():
+            fixed = tuple(fix(k) for k in kept)
+            changes[name] = fixed[0] if name in INPUT_FIELDS else fixed
+        return inputs.model_copy(update=changes) if changes else inputs
+
+    def _relative_inputs(self, inputs: ClipInputs) -> ClipInputs:
+        changes: dict[str, Any] = {}
+        for name, kept in inputs.items():
+            fixed = tuple(k.model_copy(update={"path": relative_to_root(k.path, self.root)}) for k in kept)
+            changes[name] = fixed[0] if name in INPUT_FIELDS else fixed
+        return inputs.model_copy(update=changes) if changes else inputs
+
     # ---- adding ----------------------------------------------------------------------------------------
     def add(self, clip: Clip, *, sidecar: bool = True) -> Clip:
-        row = asdict(clip)
-        placeholders = ", ".join("?" * len(COLUMNS))
+        stored = replace(clip, inputs=self._relative_inputs(clip.inputs))
         self._conn().execute(
-            f"INSERT OR REPLACE INTO clips ({', '.join(COLUMNS)}) VALUES ({placeholders})",
-            [row[c] for c in COLUMNS],
+            f"INSERT OR REPLACE INTO clips ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+            self._row(stored),
         )
         if sidecar and clip.source == "generated":
             write_sidecar(clip)
         return clip
 
-    def add_job_result(self, job: Any) -> list[Clip]:
+    def add_many(self, clips: Iterable[Clip], *, batch: int = 5000) -> int:
+        """Index many clips in a few transactions (no sidecars): for tools, tests and benchmarks."""
+        sql = f"INSERT OR REPLACE INTO clips ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+        count, rows = 0, []
+        for clip in clips:
+            rows.append(self._row(replace(clip, inputs=self._relative_inputs(clip.inputs))))
+            if len(rows) >= batch:
+                with self._transaction() as conn:
+                    conn.executemany(sql, rows)
+                count, rows = count + len(rows), []
+        if rows:
+            with self._transaction() as conn:
+                conn.executemany(sql, rows)
+            count += len(rows)
+        return count
+
+    def add_job_result(self, job: FinishedJob) -> list[Clip]:
         """The job journal's sink: index each finished file with its full provenance."""
-        request = GenerationRequest.model_validate_json(job.request_json)
+        request = job.request
         try:
             spec = get_model(request.model)
             model_name, workflow = spec.name, choose_workflow(request, spec).value
         except UnknownModel:
             model_name, workflow = request.model, ""
-        inputs = self._copy_inputs(request)
+        inputs = self.keep_inputs(request)
         clips = []
         for n, path in enumerate(job.files):
             media = _media_facts(Path(path))
@@ -89,39 +195,41 @@ class LibraryStore:
                 created_at=job.finished_at or job.created_at,
                 parent_id=job.parent_id or "",
                 is_draft=job.provider == "local",
-                request_json=job.request_json,
-                inputs_json=json.dumps(inputs),
-                timings_json=json.dumps(
-                    {"created": job.created_at, "submitted": job.submitted_at, "finished": job.finished_at}
+                request=request,
+                inputs=inputs,
+                timings=ClipTimings(
+                    created=job.created_at, submitted=job.submitted_at, finished=job.finished_at
                 ),
                 **media,
             )
             clips.append(self.add(clip))
         return clips
 
-    def _copy_inputs(self, request: GenerationRequest) -> dict[str, Any]:
-        """Copy every input into ``inputs/<sha256>.<ext>`` (deduplicated): provenance outlives the originals."""
+    def keep_inputs(self, request: GenerationRequest) -> ClipInputs:
+        """Copy every input into ``inputs/<sha256>.<ext>`` (deduplicated, never a truncated file under the
+        final name): provenance outlives the originals. The artist's file names are kept with them."""
+        names = original_names(request)
         out: dict[str, Any] = {}
-        for name in _INPUT_FIELDS:
+
+        def keep(value: str) -> KeptInput | None:
+            src = Path(value)
+            if not src.is_file():
+                return None
+            kept, digest = keep_file(src, self.inputs_dir)
+            return KeptInput(path=str(kept), name=names.get(value, src.name), sha256=digest)
+
+        for name in INPUT_FIELDS:
             value = getattr(request, name)
-            if value and Path(value).is_file():
-                out[name] = str(self._keep(Path(value)))
-        for name in _INPUT_LISTS:
-            kept = [str(self._keep(Path(p))) for p in getattr(request, name) if Path(p).is_file()]
+            if value and (k := keep(value)) is not None:
+                out[name] = k
+        for name in INPUT_LISTS:
+            kept = tuple(k for p in getattr(request, name) if (k := keep(p)) is not None)
             if kept:
                 out[name] = kept
-        return out
-
-    def _keep(self, src: Path) -> Path:
-        digest = hashlib.sha256(src.read_bytes()).hexdigest()
-        ext = src.suffix.lower() if src.suffix[1:].isalnum() else ""
-        target = self.inputs_dir / f"{digest}{ext}"
-        if not target.exists():
-            shutil.copy2(src, target)
-        return target
+        return ClipInputs(**out)
 
     # ---- reading ---------------------------------------------------------------------------------------
-    def _where(self, f: ClipFilter) -> tuple[str, list[Any]]:
+    def _where(self, f: ClipFilter) -> tuple[list[str], list[Any]]:
         clauses: list[str] = []
         args: list[Any] = []
         if f.text.strip():
@@ -143,36 +251,90 @@ class LibraryStore:
         if f.drafts is not None:
             clauses.append("is_draft = ?")
             args.append(int(f.drafts))
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+        return clauses, args
+
+    @contextmanager
+    def _cancellable(self, cancel: Cancel | None) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        if cancel is None:
+            yield conn
+            return
+        if cancel.cancelled:
+            raise QueryCancelled()
+        conn.set_progress_handler(lambda: 1 if cancel.cancelled else 0, 2000)
+        try:
+            yield conn
+        except sqlite3.OperationalError as exc:
+            if cancel.cancelled and "interrupt" in str(exc):
+                raise QueryCancelled() from exc
+            raise
+        finally:
+            conn.set_progress_handler(None, 0)
 
     def query(
-        self, f: ClipFilter | None = None, sort: str = "newest", offset: int = 0, limit: int = 100
+        self,
+        f: ClipFilter | None = None,
+        sort: str = "newest",
+        *,
+        after: Cursor | None = None,
+        limit: int = 100,
+        cancel: Cancel | None = None,
     ) -> list[Clip]:
-        where, args = self._where(f or ClipFilter())
-        order = SORTS.get(sort, SORTS["newest"])
-        rows = (
-            self._conn()
-            .execute(
-                f"SELECT {', '.join(COLUMNS)} FROM clips{where} ORDER BY {order}, id LIMIT ? OFFSET ?",
-                [*args, limit, offset],
-            )
-            .fetchall()
-        )
-        return [_clip(r) for r in rows]
+        """One page in gallery order, starting after ``after`` (keyset paging: no OFFSET, so the last page
+        costs what the first does). Pass ``cursor(last_clip, sort)`` of a page to get the next one."""
+        sql, args = self.page_sql(f, sort, after=after, limit=limit)
+        with self._cancellable(cancel) as conn:
+            rows = conn.execute(sql, args).fetchall()
+        return [self._clip(r) for r in rows]
 
-    def count(self, f: ClipFilter | None = None) -> int:
-        where, args = self._where(f or ClipFilter())
-        return int(self._conn().execute(f"SELECT COUNT(*) FROM clips{where}", args).fetchone()[0])
+    def page_sql(
+        self,
+        f: ClipFilter | None = None,
+        sort: str = "newest",
+        *,
+        after: Cursor | None = None,
+        limit: int = 100,
+    ) -> tuple[str, list[Any]]:
+        """The statement ``query`` runs (tests read its plan)."""
+        key = SORTS.get(sort, SORTS["newest"])
+        clauses, args = self._where(f or ClipFilter())
+        collate = f" COLLATE {key.collate}" if key.collate else ""
+        if after is not None:
+            # "key <= v AND (key < v OR id < last)": the first term lets SQLite seek the (key, id) index
+            # (a row-value comparison on an expression or a collation would scan it from the start)
+            op = "<" if key.direction == "DESC" else ">"
+            value, last_id = after
+            clauses.append(f"{key.expr}{collate} {op}= ? AND ({key.expr}{collate} {op} ? OR id {op} ?)")
+            args.extend((value, value, last_id))
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        order = f"{key.expr}{collate} {key.direction}, id {key.direction}"
+        return f"{_SELECT}{where} ORDER BY {order} LIMIT ?", [*args, limit]
+
+    @staticmethod
+    def cursor(clip: Clip, sort: str = "newest") -> Cursor:
+        return (SORTS.get(sort, SORTS["newest"]).value(clip), clip.id)
+
+    def query_all(self, f: ClipFilter | None = None, sort: str = "newest", page: int = 500) -> Iterator[Clip]:
+        """Every matching clip in gallery order, fetched page by page."""
+        after: Cursor | None = None
+        while True:
+            clips = self.query(f, sort, after=after, limit=page)
+            yield from clips
+            if len(clips) < page:
+                return
+            after = self.cursor(clips[-1], sort)
+
+    def count(self, f: ClipFilter | None = None, *, cancel: Cancel | None = None) -> int:
+        clauses, args = self._where(f or ClipFilter())
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        with self._cancellable(cancel) as conn:
+            return int(conn.execute(f"SELECT COUNT(*) FROM clips{where}", args).fetchone()[0])
 
     def get(self, clip_id: str) -> Clip:
-        row = (
-            self._conn()
-            .execute(f"SELECT {', '.join(COLUMNS)} FROM clips WHERE id = ?", (clip_id,))
-            .fetchone()
-        )
+        row = self._conn().execute(f"{_SELECT} WHERE id = ?", (clip_id,)).fetchone()
         if row is None:
             raise KeyError(f"No clip {clip_id!r} in the library.")
-        return _clip(row)
+        return self._clip(row)
 
     def distinct(self, column: str) -> list[str]:
         if column not in ("model", "provider", "kind"):
@@ -183,8 +345,14 @@ class LibraryStore:
     # ---- changing --------------------------------------------------------------------------------------
     def update(self, clip_id: str, **changes: Any) -> Clip:
         clip = replace(self.get(clip_id), **changes)
-        sets = ", ".join(f"{k} = ?" for k in changes)
-        self._conn().execute(f"UPDATE clips SET {sets} WHERE id = ?", [*changes.values(), clip_id])
+        stored = dict(
+            zip(COLUMNS, self._row(replace(clip, inputs=self._relative_inputs(clip.inputs))), strict=True)
+        )
+        columns = [f"{k}_json" if k in _TYPED else k for k in changes]
+        sets = ", ".join(f"{c} = ?" for c in columns)
+        self._conn().execute(
+            f"UPDATE clips SET {sets} WHERE id = ?", [*(stored[c] for c in columns), clip_id]
+        )
         if clip.source == "generated" and set(changes) - {"favourite"}:
             write_sidecar(clip)
         return clip
@@ -197,16 +365,22 @@ class LibraryStore:
             for path in (Path(clip.path), sidecar_path(Path(clip.path))):
                 if path.exists():
                     send2trash(str(path)) if trash else path.unlink()
+            shutil.rmtree(self.root / NAMES_DIR / clip_id, ignore_errors=True)  # drag-out links
             self._conn().execute("DELETE FROM clips WHERE id = ?", (clip_id,))
             removed += 1
         return removed
 
     def export(self, clip_ids: list[str], folder: Path) -> list[Path]:
+        """Copy clips to ``folder`` under readable names (date, model, start of the prompt), never over a
+        file that is there; each sidecar goes along."""
         folder.mkdir(parents=True, exist_ok=True)
+        taken = {p.name.casefold() for p in folder.iterdir()}
         out = []
         for clip_id in clip_ids:
             clip = self.get(clip_id)
-            target = folder / Path(clip.path).name
+            name = unique_name(readable_name(clip), taken)
+            taken.add(name.casefold())
+            target = folder / name
             shutil.copy2(clip.path, target)
             side = sidecar_path(Path(clip.path))
             if side.exists():
@@ -214,33 +388,110 @@ class LibraryStore:
             out.append(target)
         return out
 
-    def rebuild(self) -> int:
-        """Re-index the library from the files alone: sidecars for generated clips, probing for the rest."""
+    def readable_link(self, clip: Clip) -> Path:
+        """A hard link to the clip's file under its readable name (for drag-out); the file itself if the file
+        system cannot link. Cheap: no data is copied."""
+        folder = self.root / NAMES_DIR / clip.id
+        target = folder / readable_name(clip)
+        if target.exists():
+            return target
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for old in folder.iterdir():  # renamed since: drop the old name
+                old.unlink()
+            os.link(clip.path, target)
+        except OSError:
+            return Path(clip.path)
+        return target
+
+    # ---- import roots and rebuild -----------------------------------------------------------------------
+    def add_import_root(self, folder: Path) -> None:
+        self._conn().execute(
+            "INSERT OR IGNORE INTO import_roots(path, added_at) VALUES (?, ?)",
+            (str(folder.resolve()), datetime.now(UTC).isoformat(timespec="seconds")),
+        )
+
+    def import_roots(self) -> list[Path]:
+        return [Path(r[0]) for r in self._conn().execute("SELECT path FROM import_roots ORDER BY path")]
+
+    def rebuild(self) -> RebuildReport:
+        """Re-index the library from the files: sidecars for generated clips, the import roots (probed again)
+        for imported ones. Favourites and tags survive; a clip whose file is gone is dropped."""
+        from kling_desktop.library.importer import import_folder
+
         conn = self._conn()
         keep = {
-            r["path"]: (r["favourite"], r["tags"])
-            for r in conn.execute("SELECT path, favourite, tags FROM clips")
+            r["id"]: (bool(r["favourite"]), r["tags"] or "")
+            for r in conn.execute("SELECT id, favourite, tags FROM clips")
         }
+        imported = [self._clip(r) for r in conn.execute(f"{_SELECT} WHERE source = 'imported'")]
+        before = len(keep)
         conn.execute("DELETE FROM clips")
-        count = 0
+        report = RebuildReport()
         for side in sorted(self.media_dir.glob("*.json")):
             clip = read_sidecar(side)
             if clip is None:
                 continue
-            fav, tags = keep.get(clip.path, (False, ""))
-            self.add(replace(clip, favourite=bool(fav), tags=tags or ""), sidecar=False)
-            count += 1
-        return count
+            fav, tags = keep.get(clip.id, (False, ""))
+            self.add(replace(clip, favourite=fav, tags=tags), sidecar=False)
+            report.generated += 1
+        for root in self.import_roots():
+            result = import_folder(self, root, remember=False)
+            report.problems += result.problems
+        for clip in imported:  # imported outside any known root (or the root is gone): probe each file again
+            if not Path(clip.path).is_file():
+                continue
+            try:
+                self.get(clip.id)
+            except KeyError:
+                result = import_folder(self, Path(clip.path), remember=False)
+                report.problems += result.problems
+        for clip_id, (fav, tags) in keep.items():
+            if fav or tags:
+                try:
+                    clip = self.get(clip_id)
+                except KeyError:
+                    continue
+                if clip.source == "imported":
+                    self.update(clip_id, favourite=fav, tags=tags)
+        report.imported = self.count(ClipFilter()) - report.generated
+        report.dropped = max(0, before - report.generated - report.imported)
+        self.clean_partials(max_age_s=0)
+        return report
+
+    def clean_partials(self, max_age_s: float = 3600) -> int:
+        """Remove temporary copies an interrupted input copy left behind (older than ``max_age_s``)."""
+        removed, now = 0, time.time()
+        for p in self.inputs_dir.glob(f"{PARTIAL_PREFIX}*"):
+            try:
+                if now - p.stat().st_mtime >= max_age_s:
+                    p.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
 
     def integrity_check(self) -> str:
         return str(self._conn().execute("PRAGMA integrity_check").fetchone()[0])
 
 
-def _clip(row: sqlite3.Row) -> Clip:
-    d = dict(row)
-    for b in ("has_audio", "favourite", "is_draft"):
-        d[b] = bool(d[b])
-    return Clip(**d)
+class RebuildReport:
+    def __init__(self) -> None:
+        self.generated = 0
+        self.imported = 0
+        self.dropped = 0
+        self.problems: list[str] = []
+
+    @property
+    def total(self) -> int:
+        return self.generated + self.imported
+
+
+def original_names(request: GenerationRequest) -> dict[str, str]:
+    """Input path → the file name the artist chose, as the request records it (copies made to normalise an
+    image carry a hashed name)."""
+    names = getattr(request, "input_names", None) or {}
+    return {str(k): str(v) for k, v in names.items()}
 
 
 def _title(request: GenerationRequest) -> str:

@@ -27,7 +27,7 @@ class DetailsPane(QTextBrowser):
         if clip is None:
             self.setHtml("<p style='color:#9aa0aa'>Select a clip to see how it was made.</p>")
             return
-        req = clip.request
+        req = clip.request.model_dump() if clip.request is not None else {}
         rows = [
             _row("Prompt", clip.prompt),
             _row("Negative prompt", clip.negative_prompt),
@@ -55,17 +55,14 @@ class DetailsPane(QTextBrowser):
             _row("Settings", ", ".join(f"{k}={v}" for k, v in (req.get("settings") or {}).items())),
             _row(
                 "Inputs",
-                ", ".join(
-                    f"{k}: {', '.join(Path(x).name for x in (v if isinstance(v, list) else [v]))}"
-                    for k, v in clip.inputs.items()
-                ),
+                ", ".join(f"{k}: {', '.join(x.display_name for x in v)}" for k, v in clip.inputs.items()),
             ),
             _row("Job", clip.job_id),
             _row("Task id", clip.task_id),
             _row("Remote id", clip.remote_id),
             _row("Created", clip.created_at),
-            _row("Submitted", clip.timings.get("submitted")),
-            _row("Finished", clip.timings.get("finished")),
+            _row("Submitted", clip.timings.submitted),
+            _row("Finished", clip.timings.finished),
             _row("Tags", clip.tags),
             _row("Derived from", clip.parent_id),
             _row("File", clip.path),

@@ -61,8 +61,9 @@ class GalleryView(QListView):
         self.viewport().update(rect)
 
     def _strip_ready(self, row: int) -> None:
-        if self.delegate.hover_row == row and row < len(self.gallery.clips):
-            self.delegate.hover_strip = self.gallery.strips.get(self.gallery.clips[row].id)
+        clip = self.gallery.clip_at(row)
+        if self.delegate.hover_row == row and clip is not None:
+            self.delegate.hover_strip = self.gallery.strips.get(clip.id)
             self.viewport().update()
 
     def leaveEvent(self, event: QEvent) -> None:  # noqa: N802

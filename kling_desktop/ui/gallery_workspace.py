@@ -194,7 +194,7 @@ class GalleryWorkspace(QWidget):
             menu.addAction("Continue from last frame", lambda: self.continue_from_last_frame(one))
         if one.kind == "image":
             menu.addAction("Animate this", lambda: self.animate_requested.emit(one.path))
-        if one.request_json and one.request_json != "{}":
+        if one.request is not None:
             menu.addAction("Remix (load into the form)", lambda: self.remix_requested.emit(one.request))
             menu.addAction("Re-render as master", lambda: self.rerender_requested.emit(one.id))
         menu.addSeparator()

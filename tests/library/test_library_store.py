@@ -10,10 +10,9 @@ from media_factory import make_mp4
 from PIL import Image
 
 from kling_desktop.core.request import GenerationRequest
-from kling_desktop.jobs.model import Job
 from kling_desktop.library.importer import import_folder
 from kling_desktop.library.lru import SizeCappedLRU
-from kling_desktop.library.records import ClipFilter
+from kling_desktop.library.records import ClipFilter, JobResult
 from kling_desktop.library.sidecar import sidecar_path
 from kling_desktop.library.store import LibraryStore
 from kling_desktop.library.thumbs import scrub_strip, thumbnail
@@ -38,12 +37,11 @@ def store(tmp_path: Path) -> LibraryStore:
                 model="klingai:kling-video@3-pro", prompt=prompt, width=1920, height=1080, sound=True
             )
         )
-        job = Job(
+        job = JobResult(
             id=f"job{i}",
             task_id=f"task-{i}",
             provider="local" if i else "runware",
-            model=req.model,
-            request_json=req.model_dump_json(),
+            request=req,
             files=(str(media),),
             created_at=f"2026-11-2{i}T10:00:00+00:00",
             finished_at=f"2026-11-2{i}T10:01:00+00:00",
@@ -63,7 +61,10 @@ def test_search_finds_clips_by_prompt_words(store: LibraryStore) -> None:
 def test_filters_sort_and_paging(store: LibraryStore) -> None:
     assert store.count() == 3
     assert [c.id for c in store.query(sort="newest")] == ["job2", "job1", "job0"]
-    assert [c.id for c in store.query(sort="oldest", offset=1, limit=1)] == ["job1"]
+    first = store.query(sort="oldest", limit=1)
+    assert [c.id for c in store.query(sort="oldest", after=store.cursor(first[0], "oldest"), limit=1)] == [
+        "job1"
+    ]
     assert [c.id for c in store.query(ClipFilter(provider="runware"))] == ["job0"]
     assert store.count(ClipFilter(model="klingai:1@1")) == 2
     assert store.count(ClipFilter(drafts=True)) == 2
@@ -80,7 +81,7 @@ def test_provenance_is_complete(store: LibraryStore) -> None:
         and (clip.width, clip.height) == (160, 90)
     )
     assert clip.task_id == "task-0" and clip.cost == 1.12 and clip.model_name == "Kling VIDEO 3.0 Pro"
-    assert clip.workflow == "text-to-video" and clip.request["sound"] is True
+    assert clip.workflow == "text-to-video" and clip.request is not None and clip.request.sound is True
     side = json.loads(sidecar_path(Path(clip.path)).read_text())
     assert side["request"]["prompt"] == PROMPTS[0] and side["task_id"] == "task-0"
 
@@ -100,7 +101,7 @@ def test_rebuild_from_sidecars_restores_the_index(store: LibraryStore, tmp_path:
     store.db_path.unlink()
     fresh = LibraryStore(tmp_path / "db2" / "library.sqlite", store.root)
     assert fresh.count() == 0
-    assert fresh.rebuild() == 3
+    assert fresh.rebuild().total == 3
     after = {c.id: c for c in fresh.query()}
     assert set(after) == set(before)
     for cid in before:

@@ -98,7 +98,12 @@ def test_drag_out_holds_file_urls(gallery) -> None:
     model = gallery.model
     mime = model.mimeData([model.index(0), model.index(1)])
     paths = [u.toLocalFile() for u in mime.urls()]
-    assert paths == [model.clips[0].path, model.clips[1].path] and all(Path(p).exists() for p in paths)
+    clips = [model.clip_at(0), model.clip_at(1)]
+    # readable names (date, model, start of the prompt), the very same files (hard links: nothing copied)
+    assert [Path(p).name for p in paths] == [
+        f"{c.created_at[:10]} KlingAI 1.0 Standard - {c.prompt}.mp4" for c in clips if c is not None
+    ]
+    assert all(Path(p).samefile(c.path) for p, c in zip(paths, clips, strict=True) if c is not None)
     assert model.flags(model.index(0)) & Qt.ItemFlag.ItemIsDragEnabled
 
 
