@@ -12,7 +12,9 @@ import os
 import time
 from datetime import UTC, datetime, timedelta
 
-ENV = "KLING_DESKTOP_TIME_FACTOR"
+from kling_desktop.providers.retry import TIME_FACTOR_ENV
+
+ENV = TIME_FACTOR_ENV  # the transport retries (providers/retry.py) follow the same factor
 
 
 class Clock:

@@ -151,7 +151,7 @@ class KlingProvider:
                 )
             except TransportFailed as exc:
                 raise ProviderError(
-                    f"Kling could not be reached: {exc}",
+                    f"No usable answer from Kling: {exc}",
                     code="offline" if exc.offline else "transport",
                     retryable=True,
                     retry_after=exc.retry_after,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json as jsonlib
+import os
 import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -34,6 +35,16 @@ MAX_REPLY_BYTES = 8 * 1024 * 1024  # an API reply (JSON) larger than this is ref
 READ_CHUNK = 64 * 1024
 
 Sleep = Callable[[float], Awaitable[None]]
+TIME_FACTOR_ENV = "KLING_DESKTOP_TIME_FACTOR"  # tests: the same speed-up as the job runner's clock
+
+
+async def scaled_sleep(seconds: float) -> None:
+    """``asyncio.sleep``, sped up by ``KLING_DESKTOP_TIME_FACTOR`` when a test sets it."""
+    try:
+        factor = float(os.environ.get(TIME_FACTOR_ENV) or 1.0)
+    except ValueError:
+        factor = 1.0
+    await asyncio.sleep(seconds * (factor if factor > 0 else 1.0))
 
 
 @dataclass(frozen=True)
@@ -145,7 +156,7 @@ async def send_with_retry(
     timeout: float = 60.0,
     retry_statuses: frozenset[int] = RETRY_STATUSES,
     max_bytes: int = MAX_REPLY_BYTES,
-    sleep: Sleep = asyncio.sleep,
+    sleep: Sleep = scaled_sleep,
 ) -> Reply:
     """The same request until it gets a usable, non-retryable answer, or ``TransportFailed``.
 

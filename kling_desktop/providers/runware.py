@@ -93,7 +93,7 @@ class RunwareProvider:
             )
         except TransportFailed as exc:
             raise ProviderError(
-                f"Runware could not be reached: {exc}",
+                f"No usable answer from Runware: {exc}",
                 code="offline" if exc.offline else "transport",
                 retryable=True,
                 retry_after=exc.retry_after,

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from kling_desktop.core.probe import probe_media
+from kling_desktop.jobs.clock import ENV as TIME_FACTOR
 from kling_desktop.jobs.journal import Journal
+from kling_desktop.jobs.verify import check_video
 from kling_emulator.server import RUNWARE_TEST_KEY, EmulatorServer
 
 
@@ -23,6 +25,7 @@ def _env(home: Path, emu: EmulatorServer, pause: str | None = None) -> dict[str,
         "KLING_DESKTOP_HOME": str(home),
         "KLING_DESKTOP_RUNWARE_URL": emu.base_url,
         "RUNWARE_API_KEY": RUNWARE_TEST_KEY,
+        TIME_FACTOR: "0.05",  # waits of the waiting state, 20 times faster
     }
     env.pop("KLING_DESKTOP_TEST_PAUSE_AT", None)
     if pause:
@@ -31,11 +34,22 @@ def _env(home: Path, emu: EmulatorServer, pause: str | None = None) -> dict[str,
 
 
 @pytest.mark.parametrize(
-    "stage", ["after-journal", "after-submit", "mid-poll", "before-download", "mid-download"]
+    ("stage", "faults"),
+    [
+        ("after-journal", ""),
+        ("after-submit", ""),
+        ("mid-poll", ""),
+        ("before-download", ""),
+        ("mid-download", ""),
+        # the waiting state: before Runware acknowledged the task, while polling, while downloading
+        ("waiting", "5xx=3"),
+        ("waiting", "query_outage=2"),
+        ("waiting", "host_outage=2"),
+    ],
 )
-def test_killed_at_each_stage_then_resumed(stage: str, tmp_path: Path) -> None:
+def test_killed_at_each_stage_then_resumed(stage: str, faults: str, tmp_path: Path) -> None:
     home = tmp_path / "home"
-    with EmulatorServer(delay=0.5, max_side=160) as emu:
+    with EmulatorServer(faults=faults, delay=0.5, max_side=160) as emu:
         cmd = [
             sys.executable,
             "-m",
@@ -65,6 +79,9 @@ def test_killed_at_each_stage_then_resumed(stage: str, tmp_path: Path) -> None:
         if stage == "mid-download":  # killed with part of the file on disk: the resume continues it
             assert list((home / "library" / "media").glob("*.part"))
         assert len(jobs) == 1 and not jobs[0].state.finished
+        if stage == "waiting":  # killed while waiting, with the words and the next check on record
+            assert jobs[0].state.value == "waiting" and jobs[0].notice and jobs[0].next_check_at
+            assert jobs[0].accepted == (faults != "5xx=3")
         resumed = subprocess.run(
             [sys.executable, "-m", "kling_desktop", "jobs", "resume", "--json"],
             env=_env(home, emu),
@@ -79,5 +96,6 @@ def test_killed_at_each_stage_then_resumed(stage: str, tmp_path: Path) -> None:
         assert emu.submissions[task_id] == 1  # paid once, whatever the stage
         info = probe_media(done[0]["files"][0])
         assert info.duration == pytest.approx(5.0, abs=0.05)
+        assert check_video(Path(done[0]["files"][0])) == info.frames  # complete: decodes to its last frame
         assert not list((home / "library" / "media").glob("*.part"))
         assert Journal(home / "data" / "jobs.sqlite").integrity_check() == "ok"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +12,7 @@ import httpx
 
 from kling_desktop.core.request import GenerationRequest
 from kling_desktop.core.secrets import Secret
-from kling_desktop.jobs.clock import Clock
+from kling_desktop.jobs.clock import TIME_FACTOR_ENV, Clock
 from kling_desktop.jobs.journal import Journal
 from kling_desktop.jobs.model import Job
 from kling_desktop.jobs.runner import JobEvent, JobRunner
@@ -20,7 +21,7 @@ from kling_desktop.providers.kling import KlingProvider
 from kling_desktop.providers.runware import RunwareProvider
 from kling_emulator.server import KLING_TEST_ACCESS, KLING_TEST_SECRET, RUNWARE_TEST_KEY
 
-REQ = GenerationRequest(model="klingai:1@1", prompt="A boat on a lake", width=1280, height=720, duration=2)
+REQ = GenerationRequest(model="klingai:1@1", prompt="A boat on a lake", width=1280, height=720, duration=5)
 
 
 class Providers:
@@ -64,6 +65,13 @@ def run_job(
     """Submit one job and wait for its end (``during`` runs alongside, e.g. to end a fault)."""
 
     async def main() -> Outcome:
+        os.environ[TIME_FACTOR_ENV] = str(factor)  # the transport retries follow the clock
+        try:
+            return await drive()
+        finally:
+            os.environ.pop(TIME_FACTOR_ENV, None)
+
+    async def drive() -> Outcome:
         async with httpx.AsyncClient(
             follow_redirects=True, timeout=httpx.Timeout(10.0, connect=5.0)
         ) as client:
