@@ -64,8 +64,6 @@ def waiting_notice(job: Job, now: datetime) -> str:
             f"The file host has not delivered the result since {_clock_time(job.waiting_since)} — "
             f"your result is safe at {who}; {again}."
         )
-    if not job.accepted:
-        return f"{who} has not answered since {_clock_time(job.waiting_since)} — {safe}; {again}."
     return f"{who} has not answered since {_clock_time(job.waiting_since)} — {safe}; {again}."
 
 

@@ -115,10 +115,15 @@ class JobRunner(JobDriver):
         return await self._add_and_start(job, plan.message)
 
     async def cancel(self, job_id: str) -> Job:
-        """Abandon: the user's word ends the job; the provider may still bill an accepted task."""
+        """Abandon: the user's word ends the job; the provider may still bill an accepted task.
+
+        The journal says so first (finished is final: a late write of the driving task changes nothing),
+        then the driving task stops, then its partial files go."""
         job = await asyncio.to_thread(self.journal.get, job_id)
         if job.state.finished:
             return job
+        message = CANCEL_MESSAGE if job.accepted or job.state is not S.QUEUED else CANCEL_UNSENT
+        job = await self._save(job.moved(S.CANCELLED, error=message, notice=""), message)
         task = self._tasks.pop(job.id, None)
         if task is not None:
             task.cancel()
@@ -127,11 +132,9 @@ class JobRunner(JobDriver):
         cancel_local = getattr(provider, "cancel", None)
         if cancel_local:
             cancel_local(job.task_id)
-        job = await asyncio.to_thread(self.journal.get, job.id)
         for part in self.media_dir.glob(f"{job.id}*.part"):  # no partial file left behind
             part.unlink(missing_ok=True)
-        message = CANCEL_MESSAGE if job.accepted or job.state is not S.QUEUED else CANCEL_UNSENT
-        return await self._save(job.moved(S.CANCELLED, error=message, notice=""), message)
+        return job
 
     abandon = cancel
 

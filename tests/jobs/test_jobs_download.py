@@ -12,7 +12,7 @@ import httpx
 import pytest
 from media_factory import make_mp4
 
-from kling_desktop.jobs.download import DownloadError, download
+from kling_desktop.jobs.download import DownloadError, DownloadTrouble, download
 
 
 class _Server:
@@ -103,3 +103,82 @@ def test_non_http_urls_are_refused(tmp_path: Path, url: str) -> None:
     with pytest.raises(DownloadError, match="only http and https"):
         _get(url, tmp_path / "x.mp4")
     assert list(tmp_path.iterdir()) == []
+
+
+class _Body(BaseHTTPRequestHandler):
+    """Serves ``server.body`` with ``server.extra`` headers and ``server.length`` as Content-Length."""
+
+    def log_message(self, *a: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        srv = self.server
+        self.send_response(200)
+        for k, v in srv.extra.items():  # type: ignore[attr-defined]
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(srv.length))  # type: ignore[attr-defined]
+        self.end_headers()
+        self.wfile.write(srv.body[: srv.length])  # type: ignore[attr-defined]
+
+
+def _serve(body: bytes, length: int | None = None, **extra: str) -> ThreadingHTTPServer:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Body)
+    httpd.body, httpd.length, httpd.extra = body, len(body) if length is None else length, extra  # type: ignore[attr-defined]
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def test_a_gzip_bomb_is_stopped_at_the_cap_and_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
+    import gzip
+
+    from kling_desktop.jobs import download as dl
+
+    monkeypatch.setitem(dl.MAX_BYTES, "video", 4 * 1024 * 1024)
+    bomb = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)  # 64 MB that travels as ~64 KB
+    assert len(bomb) < 4 * 1024 * 1024
+    httpd = _serve(bomb, **{"Content-Encoding": "gzip", "Content-Type": "video/mp4"})
+    try:
+        with pytest.raises(DownloadError, match="more than the 4 MB allowed"):
+            _get(f"http://127.0.0.1:{httpd.server_address[1]}/x.mp4", tmp_path / "bomb.mp4")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert list(tmp_path.iterdir()) == []  # neither the file nor its .part
+
+
+def test_a_content_length_shorter_than_the_file_is_never_stored(tmp_path: Path) -> None:
+    body = make_mp4(tmp_path / "src.mp4", 160, 90, 1.0).read_bytes()
+    httpd = _serve(body, length=len(body) * 3 // 5)  # the host announces (and sends) 60 % of the file
+    try:
+        with pytest.raises(DownloadTrouble, match="incomplete file"):
+            _get(f"http://127.0.0.1:{httpd.server_address[1]}/x.mp4", tmp_path / "lib" / "short.mp4")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert list((tmp_path / "lib").iterdir()) == []  # not stored, and the wrong bytes are not kept
+
+
+def test_verification_decodes_to_the_last_frame(tmp_path: Path) -> None:
+    import av
+
+    from kling_desktop.core.probe import probe_media
+    from kling_desktop.jobs.verify import Incomplete, check_complete, check_video
+
+    src = make_mp4(tmp_path / "src.mp4", 160, 90, 2.0)
+    good = tmp_path / "faststart.mp4"  # the index first, as streaming hosts serve it
+    with av.open(str(src)) as i, av.open(str(good), "w", options={"movflags": "faststart"}) as o:
+        out = o.add_stream_from_template(i.streams.video[0])
+        for packet in i.demux(i.streams.video[0]):
+            if packet.dts is not None:
+                packet.stream = out
+                o.mux(packet)
+    assert check_video(good) == 48
+    data = good.read_bytes()
+    check_complete(good, "video", len(data))
+    with pytest.raises(Incomplete, match="of the .* bytes announced"):
+        check_complete(good, "video", len(data) + 1)
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(data[: len(data) * 3 // 5])
+    assert probe_media(cut).duration == 2.0  # the header alone says "a complete 2 s clip"
+    with pytest.raises(Incomplete, match="of the 48 frames"):
+        check_video(cut)

@@ -156,3 +156,19 @@ def test_retry_after_a_failure_here_reattaches_and_sends_no_second_task(tmp_path
         assert again.state is S.DONE and again.task_id == failed.task_id and again.retry_of == failed.id
         assert emu.submissions[failed.task_id] == 1
         check_video(Path(again.files[0]))
+
+
+def test_abandon_while_waiting_is_the_users_word_and_leaves_no_partial_file(tmp_path: Path) -> None:
+    with EmulatorServer(faults="host_outage=60", delay=0.2, max_side=160) as emu:
+
+        async def abandon(runner: JobRunner, job) -> None:
+            while runner.journal.get(job.id).wait_reason != "file-host":
+                await asyncio.sleep(0.02)
+            (runner.media_dir / f"{job.id}.mp4.part").write_bytes(b"what arrived before the outage")
+            await runner.cancel(job.id)
+
+        out = run_job(emu.base_url, tmp_path, factor=0.01, during=abandon)
+        assert emu.submissions[out.job.task_id] == 1
+    assert out.job.state is S.CANCELLED and "may still finish and bill" in out.job.error
+    assert list((tmp_path / "media").glob("*")) == []
+    assert retry_plan(out.job).action == "reattach"  # the task was paid: Retry fetches it, no new task
