@@ -143,7 +143,7 @@ def _legacy(
     dims: tuple[Dimension, ...],
     fps: int | dict[Workflow, int],
     *,
-    prompt: bool = True,
+    motion_prompt_only: bool = False,
     last: bool = False,
     description: str = "",
     notes: tuple[str, ...] = (),
@@ -160,9 +160,9 @@ def _legacy(
         kind=Kind.VIDEO,
         workflows=workflows,
         description=description,
-        prompt=PROMPT_2_2500 if prompt else None,
-        prompt_required=(T2V,) if prompt and T2V in workflows else (),
-        negative_prompt=PROMPT_2_2500 if prompt else None,
+        prompt=PROMPT_2_2500,  # image-to-video-only models: an optional motion prompt (_MOTION_PROMPT_NOTE)
+        prompt_required=(T2V,) if T2V in workflows else (),
+        negative_prompt=None if motion_prompt_only else PROMPT_2_2500,
         cfg=CFG,
         dimensions=dims,
         dimension_modes={w: mode for w in workflows},
@@ -179,7 +179,12 @@ _LEGACY_FRAME_NOTE = (
     "The seed's examples for this model send the legacy top-level frameImages[{inputImage}] form; "
     "the client sends inputs.frameImages[{image}] as docs/protocols/runware.md recommends."
 )
-_NO_PROMPT_NOTE = "The seed lists no prompt limits for this image-to-video-only model: it takes no prompt."
+_MOTION_PROMPT_NOTE = (
+    "The seed lists no prompt limits for this image-to-video-only model. Its usage notes ask for a short "
+    "motion prompt on image-to-video (describe only what moves), and both Runware (positivePrompt) and the "
+    "official Kling API (prompt on image2video) take a prompt for every model: an optional prompt of "
+    "2–2500 characters, the limit of the other legacy models, is accepted and sent. No negative prompt."
+)
 
 LEGACY_MODELS = (
     _legacy(
@@ -212,9 +217,9 @@ LEGACY_MODELS = (
         (I2V,),
         D720,
         30,
-        prompt=False,
+        motion_prompt_only=True,
         description="Crisper output and fewer artifacts than 1.0. Image-to-video only.",
-        notes=(_NO_PROMPT_NOTE, _LEGACY_FRAME_NOTE),
+        notes=(_MOTION_PROMPT_NOTE, _LEGACY_FRAME_NOTE),
     ),
     _legacy(
         "klingai:2@2",
@@ -224,9 +229,9 @@ LEGACY_MODELS = (
         (I2V,),
         D1080,
         30,
-        prompt=False,
+        motion_prompt_only=True,
         description="Up to 1080p with enhanced motion controls. Image-to-video only.",
-        notes=(_NO_PROMPT_NOTE, _LEGACY_FRAME_NOTE),
+        notes=(_MOTION_PROMPT_NOTE, _LEGACY_FRAME_NOTE),
     ),
     _legacy(
         "klingai:3@1",
@@ -273,9 +278,9 @@ LEGACY_MODELS = (
         (I2V,),
         D720,
         24,
-        prompt=False,
+        motion_prompt_only=True,
         description="Smoother animation at low cost. Image-to-video only.",
-        notes=(_NO_PROMPT_NOTE, _LEGACY_FRAME_NOTE),
+        notes=(_MOTION_PROMPT_NOTE, _LEGACY_FRAME_NOTE),
     ),
     _legacy(
         "klingai:5@2",
@@ -285,10 +290,10 @@ LEGACY_MODELS = (
         (I2V,),
         D1080,
         24,
-        prompt=False,
+        motion_prompt_only=True,
         last=True,
         description="Full HD image-to-video with first and last frames.",
-        notes=(_NO_PROMPT_NOTE, _LEGACY_FRAME_NOTE),
+        notes=(_MOTION_PROMPT_NOTE, _LEGACY_FRAME_NOTE),
     ),
     _legacy(
         "klingai:5@3",
