@@ -32,6 +32,7 @@ def run_app(self_test: bool = False) -> int:
     from kling_desktop.services import build_services
     from kling_desktop.ui.main_window import MainWindow
     from kling_desktop.ui.theme import STYLE
+    from kling_desktop.ui.wheel_guard import install_wheel_guard
 
     paths = AppPaths.default().ensure()
     _setup_logging(paths)
@@ -44,6 +45,7 @@ def run_app(self_test: bool = False) -> int:
     if icon:
         app.setWindowIcon(QIcon(icon))
     app.setStyleSheet(STYLE)
+    install_wheel_guard(app)  # no dropdown, spin box or slider changes on the wheel unless focused
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     services = build_services(paths)

@@ -41,6 +41,14 @@ def fail_on_qt_warnings() -> Iterator[list[str]]:
     assert problems == [], f"Qt warnings: {problems}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _wheel_guard(qapp) -> None:
+    """As in the app: no value control takes the wheel unless it has focus."""
+    from kling_desktop.ui.wheel_guard import install_wheel_guard
+
+    install_wheel_guard(qapp)
+
+
 @pytest.fixture(scope="session")
 def _session_loop(qapp) -> Iterator[asyncio.AbstractEventLoop]:
     """One qasync loop for the whole session: as in the app, the loop outlives every window."""
