@@ -241,7 +241,8 @@ class JobDriver:
                                 "provider",
                             )
                         return await self._accepted(job, None, None)
-                job = await self._save(self._contact(job).moved(S.SUBMITTING, wait_reason=None))
+                if job.state is S.QUEUED:  # a waiting job stays "waiting" (with its words) while it tries
+                    job = await self._save(job.moved(S.SUBMITTING))
                 maybe_sent = True
                 sent = await provider.submit(self._ctx(job))
                 return await self._accepted(job, sent.remote_id, sent.cost)
@@ -368,11 +369,9 @@ class JobDriver:
         attempt = 0
         refreshed = False
         while True:
-            if job.state is not S.DOWNLOADING:
-                job = await self._save(self._contact(job).moved(S.DOWNLOADING, wait_reason=None))
-            try:
+            try:  # a waiting job stays "waiting" (with its words) while it tries
                 files = await self._fetch(job)
-                return job.moved(S.DOWNLOADING, files=files)
+                return self._contact(job).moved(S.DOWNLOADING, files=files, wait_reason=None)
             except ResultGone as exc:
                 if refreshed or job.provider == "local":
                     raise _Ended(str(exc), "here") from None

@@ -73,6 +73,14 @@ def test_runware_faults_end_with_one_submission(spec: str, tmp_path: Path) -> No
             assert emu.state.received[out.job.task_id] == 1  # not even a duplicate submit was sent
 
 
+@pytest.mark.parametrize("spec", ["gzip=3", "redirect=2", "drop_reply=1", "short=1", "5xx=6,reset=3"])
+def test_kling_faults_end_with_one_submission(spec: str, tmp_path: Path) -> None:
+    with EmulatorServer(faults=spec, delay=0.2, max_side=160) as emu:
+        out = run_job(emu.base_url, tmp_path, provider="kling", factor=0.01)
+        _finished_with_one_submission(out, emu)
+        assert emu.faults.hits.get(spec.split("=")[0]), emu.faults.hits
+
+
 def test_kling_1303_on_a_query_is_no_proof(tmp_path: Path) -> None:
     with EmulatorServer(faults="query1303=4", delay=0.2, max_side=160) as emu:
         out = run_job(emu.base_url, tmp_path, provider="kling", factor=0.01)
@@ -172,3 +180,75 @@ def test_abandon_while_waiting_is_the_users_word_and_leaves_no_partial_file(tmp_
     assert out.job.state is S.CANCELLED and "may still finish and bill" in out.job.error
     assert list((tmp_path / "media").glob("*")) == []
     assert retry_plan(out.job).action == "reattach"  # the task was paid: Retry fetches it, no new task
+
+
+def test_a_file_host_down_for_hours_is_said_stalled_and_still_tried(tmp_path: Path) -> None:
+    # factor 0.001: the 2-hour download deadline passes in about 7 s; the host comes back after 10 s.
+    with EmulatorServer(faults="host_outage=10", delay=0.2, max_side=160) as emu:
+        out = run_job(emu.base_url, tmp_path, factor=0.001)
+        _finished_with_one_submission(out, emu)
+    stalled = [e.job for e in out.events if e.job.state is S.STALLED]
+    assert stalled and stalled[0].wait_reason == "file-host"
+    assert (
+        "far longer than a download takes" in stalled[0].notice
+        and "Abandon stops waiting" in stalled[0].notice
+    )
+
+
+def test_stalled_and_waiting_jobs_are_picked_up_after_a_restart(tmp_path: Path) -> None:
+    """The journal alone carries the lifecycle: a fresh runner re-attaches to stalled and waiting jobs."""
+    from dataclasses import replace
+
+    import httpx
+    from job_harness import Providers
+
+    from kling_desktop.jobs.clock import Clock
+    from kling_desktop.jobs.journal import Journal
+    from kling_desktop.jobs.model import Job, now_iso
+
+    with EmulatorServer(delay=0.2, max_side=160) as emu:
+
+        async def main():
+            journal = Journal(tmp_path / "jobs.sqlite")
+            async with httpx.AsyncClient() as client:
+                runner = JobRunner(
+                    journal,
+                    Providers(emu.base_url, client, tmp_path / "up"),
+                    tmp_path / "media",
+                    tmp_path / "work",
+                    client,
+                    clock=Clock(0.01),
+                )
+                first = [await runner.submit(REQ, "runware") for _ in range(2)]
+                for job in first:  # accepted, then the process "died" while stalled / waiting
+                    while not journal.get(job.id).accepted:
+                        await asyncio.sleep(0.01)
+                await runner.aclose()
+                for job, state in zip(first, (S.STALLED, S.WAITING), strict=True):
+                    current: Job = journal.get(job.id)
+                    journal.save(
+                        replace(
+                            current,
+                            state=state,
+                            wait_reason="stalled" if state is S.STALLED else "no-answer",
+                            next_check_at=now_iso(),
+                            notice="...",
+                        )
+                    )
+                again = JobRunner(
+                    journal,
+                    Providers(emu.base_url, client, tmp_path / "up"),
+                    tmp_path / "media",
+                    tmp_path / "work",
+                    client,
+                    clock=Clock(0.01),
+                )
+                resumed = await again.resume_all()
+                assert {j.state for j in resumed} == {S.STALLED, S.WAITING}
+                return [await asyncio.wait_for(again.wait(j.id), 60) for j in resumed]
+
+        done = asyncio.run(main())
+        for job in done:
+            assert job.state is S.DONE, job.error
+            assert emu.submissions[job.task_id] == 1 and job.notice == ""
+            check_video(Path(job.files[0]))

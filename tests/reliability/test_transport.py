@@ -76,9 +76,19 @@ def test_a_refused_connection_is_offline_at_once() -> None:
     assert waits == []
 
 
-def test_an_unresolvable_host_is_offline() -> None:
-    failed, _ = _send("http://kling-desktop-test.invalid")
-    assert isinstance(failed, TransportFailed) and failed.offline
+def test_a_name_that_does_not_resolve_is_offline() -> None:
+    def no_dns(request: httpx.Request) -> httpx.Response:  # what httpx raises when the lookup fails
+        raise httpx.ConnectError("[Errno -3] Temporary failure in name resolution", request=request)
+
+    async def main():
+        async with httpx.AsyncClient(transport=httpx.MockTransport(no_dns)) as client:
+            try:
+                await send_with_retry(client, "POST", "https://api.example/v1", headers=HEADERS, json=PING)
+            except TransportFailed as exc:
+                return exc
+
+    failed = asyncio.run(main())
+    assert isinstance(failed, TransportFailed) and failed.offline and "does not resolve" in str(failed)
 
 
 # ---- a hostile server (not the emulator): a 400 MB JSON reply -------------------------------------------------
