@@ -218,3 +218,32 @@ def test_video_inputs_without_a_host_are_refused_before_sending(air: str, tmp_pa
     with EmulatorServer() as emu:
         err = asyncio.run(main(emu))
         assert err.code == "unsupported" and emu.state.received["ext-nohost"] == 0
+
+
+def test_what_proves_kling_never_received_a_task(tmp_path) -> None:
+    """An unknown external_task_id proves it only while no create was acknowledged; a query refused with
+    1303 is never proof. Both said by the client, which knows which request it sent."""
+    from dataclasses import replace
+
+    from kling_desktop.providers.base import ProviderError
+
+    async def main(emu):
+        async with httpx.AsyncClient() as client:
+            p = provider(emu, client)
+            unsent = context(BOAT, "ext-never-sent", tmp_path)
+            with pytest.raises(ProviderError) as before:
+                await p.poll(unsent, None)
+            with pytest.raises(ProviderError) as after:
+                await p.poll(replace(unsent, acknowledged=True), None)
+            sent = context(BOAT, "ext-sent", tmp_path)
+            await p.submit(sent)
+            emu.faults.counts["query1303"] = 1
+            with pytest.raises(ProviderError) as refused:
+                await p.poll(replace(sent, acknowledged=True), None)
+            return before.value, after.value, refused.value
+
+    with EmulatorServer(delay=0.2, max_side=160) as emu:
+        before, after, refused = asyncio.run(main(emu))
+    assert before.never_received and before.code == "1203"
+    assert not after.never_received and after.retryable  # acknowledged: a lagging lookup, not proof
+    assert not refused.never_received and refused.retryable and refused.code == "1303"

@@ -124,3 +124,34 @@ def test_upload_cache_keeps_ids_by_content_and_forgets_old_ones(tmp_path) -> Non
     assert UploadCache(tmp_path / "c", "http://127.0.0.1:1", max_age=1e12).get(digest) == "legacy-id"
     cache.path.write_text("not json")
     assert UploadCache(tmp_path / "c", "http://127.0.0.1:1").get(digest) is None
+
+
+def test_what_proves_runware_never_received_a_task(tmp_path) -> None:
+    """taskFailedOrNotFound proves it only before Runware acknowledged the submit."""
+    import asyncio
+    from dataclasses import replace
+
+    from kling_desktop.catalog.models import get_model
+    from kling_desktop.core.request import GenerationRequest
+    from kling_desktop.core.secrets import Secret
+    from kling_desktop.providers.base import JobContext, ProviderError
+    from kling_desktop.providers.runware import RunwareProvider
+    from kling_emulator.server import RUNWARE_TEST_KEY, EmulatorServer
+
+    req = GenerationRequest(model="klingai:1@1", prompt="A boat", width=1280, height=720, duration=5)
+    ctx = JobContext("j", "never-sent-uuid", req, get_model(req.model), tmp_path)
+
+    async def main(emu):
+        async with httpx.AsyncClient() as client:
+            p = RunwareProvider(emu.base_url, lambda: Secret(RUNWARE_TEST_KEY), client, str(tmp_path / "up"))
+            errors = []
+            for c in (ctx, replace(ctx, acknowledged=True)):
+                with pytest.raises(ProviderError) as caught:
+                    await p.poll(c, None)
+                errors.append(caught.value)
+            return errors
+
+    with EmulatorServer(delay=0.2) as emu:
+        before, after = asyncio.run(main(emu))
+    assert before.never_received and before.code == "taskFailedOrNotFound"
+    assert not after.never_received and after.retryable and "does not report on this task" in after.message
