@@ -173,7 +173,9 @@ class JobDriver:
         current = await asyncio.to_thread(self.journal.get, job.id)
         if current.state.finished:
             return current
-        if failed_by != "provider" and current.accepted:
+        if current.provider == "local":
+            pass  # drafts are free: Retry renders again
+        elif failed_by != "provider" and current.accepted:
             message += " Retry re-attaches to the same task; nothing is billed twice."
         elif failed_by == "provider":
             message += " Retry sends a new task, which is billed again."
@@ -373,12 +375,21 @@ class JobDriver:
                 files = await self._fetch(job)
                 return self._contact(job).moved(S.DOWNLOADING, files=files, wait_reason=None)
             except ResultGone as exc:
+                # The host says the result is not there. Ask the provider for a fresh link, once; if that is
+                # gone too, the provider no longer has the result: its verdict (only a new task makes one).
                 if refreshed or job.provider == "local":
-                    raise _Ended(str(exc), "here") from None
-                refreshed = True  # the link may have expired: ask the provider for a fresh one, once
-                result = await provider.poll(self._ctx(job), job.remote_id)
+                    raise _Ended(str(exc), "provider") from None
+                try:
+                    result = await provider.poll(self._ctx(job), job.remote_id)
+                except ProviderError as perr:
+                    if perr.never_received:
+                        raise _Ended(str(exc), "provider") from None
+                    attempt += 1
+                    job = await self._wait_out(job, perr.message, attempt, "no-answer", perr.retry_after)
+                    continue
+                refreshed = True
                 if result.status is not RemoteStatus.SUCCESS or not result.outputs:
-                    raise _Ended(str(exc), "here") from None
+                    raise _Ended(str(exc), "provider") from None
                 job = await self._save(job.moved(S.DOWNLOADING, outputs=tuple(result.outputs)))
             except DownloadTrouble as exc:
                 attempt += 1

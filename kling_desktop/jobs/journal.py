@@ -159,6 +159,17 @@ class Journal:
             ).fetchall()
         return [job_from_row(r) for r in rows]
 
+    def orphaned(self) -> list[Job]:
+        """Accepted tasks marked failed by an older release (no ``failed_by``) that nobody re-attached to yet:
+        that release ended paid jobs on outages, without the provider's verdict."""
+        with self._conn() as c:
+            rows = c.execute(
+                "SELECT * FROM jobs AS j WHERE state = 'failed' AND failed_by IS NULL AND submitted_at IS NOT NULL "
+                "AND provider != 'local' AND NOT EXISTS (SELECT 1 FROM jobs AS r WHERE r.retry_of = j.id) "
+                "ORDER BY created_at"
+            ).fetchall()
+        return [job_from_row(r) for r in rows]
+
     def retries_of(self, job_id: str) -> list[Job]:
         with self._conn() as c:
             rows = c.execute(

@@ -139,11 +139,15 @@ class JobRunner(JobDriver):
     abandon = cancel
 
     async def resume_all(self) -> list[Job]:
-        """Re-attach to every job without an end (waiting and stalled ones included) by its stored task id."""
+        """Re-attach to every job without the provider's verdict, by its stored task id: every unfinished job
+        (waiting and stalled ones included), and accepted tasks that an older release marked failed without a
+        verdict (an outage; it promised they would resume) — each once, as a re-attaching retry."""
         jobs = await asyncio.to_thread(self.journal.unfinished)
         for job in jobs:
             if job.id not in self._tasks:
                 self._start(job)
+        for old in await asyncio.to_thread(self.journal.orphaned):
+            jobs.append(await self.retry(old.id))
         return jobs
 
     async def wait(self, job_id: str) -> Job:

@@ -145,16 +145,20 @@ def test_provider_verdict_ends_the_job_and_retry_says_it_bills_again(tmp_path: P
     assert plan.action == "new-task" and plan.bills_again and "billed again" in plan.message
 
 
-def test_retry_after_a_failure_here_reattaches_and_sends_no_second_task(tmp_path: Path) -> None:
-    with EmulatorServer(faults="expired", delay=0.2, max_side=160) as emu:
+def test_retry_after_a_failure_here_reattaches_and_sends_no_second_task(tmp_path: Path, monkeypatch) -> None:
+    from kling_desktop.jobs import download
+
+    with EmulatorServer(delay=0.2, max_side=160) as emu:
+        monkeypatch.setitem(download.MAX_BYTES, "video", 1000)  # this computer refuses the (paid) result
         out = run_job(emu.base_url, tmp_path, factor=0.01)
         failed = out.job
-        assert failed.state is S.FAILED and failed.failed_by == "here" and "expired" in failed.error
+        assert failed.state is S.FAILED and failed.failed_by == "here" and "more than" in failed.error
+        assert "Retry re-attaches to the same task" in failed.error
         plan = retry_plan(failed)
         assert (
             plan.action == "reattach" and not plan.bills_again and "nothing is billed twice" in plan.message
         )
-        emu.faults.expired_after = None  # the result is reachable again
+        monkeypatch.undo()  # the limit is raised again
 
         async def retry() -> Job:
             async with httpx.AsyncClient() as client:
@@ -261,3 +265,56 @@ def test_stalled_and_waiting_jobs_are_picked_up_after_a_restart(tmp_path: Path) 
             assert job.state is S.DONE, job.error
             assert emu.submissions[job.task_id] == 1 and job.notice == ""
             check_video(Path(job.files[0]))
+
+
+def test_an_expired_result_link_is_asked_again_then_is_the_providers_verdict(tmp_path: Path) -> None:
+    with EmulatorServer(faults="expired", delay=0.2, max_side=160) as emu:
+        out = run_job(emu.base_url, tmp_path, factor=0.01)
+        assert emu.submissions[out.job.task_id] == 1
+    assert out.job.state is S.FAILED and out.job.failed_by == "provider" and "expired" in out.job.error
+    assert retry_plan(out.job).bills_again  # only a new task makes a new result
+
+
+def test_resume_picks_up_paid_jobs_an_older_release_failed_on_an_outage(tmp_path: Path) -> None:
+    """Release 0.1.0 failed accepted jobs after a short outage and promised they would resume: they do."""
+    from dataclasses import replace
+
+    from kling_desktop.jobs.journal import Journal
+    from kling_desktop.jobs.model import now_iso
+
+    with EmulatorServer(delay=0.2, max_side=160) as emu:
+        first = run_job(emu.base_url, tmp_path, factor=0.01)  # a task Runware accepted (and finished)
+        journal = Journal(tmp_path / "jobs.sqlite")
+        legacy = replace(
+            first.job,
+            id="legacy000001",
+            state=S.FAILED,
+            files=(),
+            outputs=(),
+            failed_by=None,
+            finished_at=now_iso(),
+            error="Runware could not be reached: After 6 tries the service answered HTTP 500. The job is saved; "
+            "it resumes when you retry or restart.",
+        )
+        journal.add(legacy)
+
+        async def resume():
+            async with httpx.AsyncClient() as client:
+                runner = JobRunner(
+                    journal,
+                    Providers(emu.base_url, client, tmp_path / "uploads"),
+                    tmp_path / "media",
+                    tmp_path / "work",
+                    client,
+                    clock=Clock(0.01),
+                )
+                picked = await runner.resume_all()
+                done = [await asyncio.wait_for(runner.wait(j.id), 60) for j in picked]
+                again = await runner.resume_all()  # once: a re-attached job is not picked up twice
+                return done, again
+
+        done, again = asyncio.run(resume())
+        assert [j.retry_of for j in done] == ["legacy000001"] and again == []
+        assert done[0].state is S.DONE and done[0].task_id == legacy.task_id
+        assert emu.submissions[legacy.task_id] == 1
+        check_video(Path(done[0].files[0]))
