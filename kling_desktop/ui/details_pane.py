@@ -5,10 +5,14 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from kling_desktop.library.records import Clip
+from kling_desktop.library.spend import estimate, money
 from kling_desktop.providers.registry import provider_label
+from kling_desktop.ui.names import human_size, model_label
 
 
 def _row(name: str, value: object) -> str:
@@ -21,9 +25,19 @@ class DetailsPane(QTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setOpenLinks(False)
+        self.clip: Clip | None = None
+        self.anchorClicked.connect(self._link)
         self.show_clip(None)
 
+    def _link(self, url: QUrl) -> None:
+        if url.toString() == "copy:ids" and self.clip is not None:
+            c = self.clip
+            QGuiApplication.clipboard().setText(
+                f"model {c.model}\njob {c.job_id}\ntask {c.task_id}\nremote {c.remote_id}\nclip {c.id}"
+            )
+
     def show_clip(self, clip: Clip | None) -> None:
+        self.clip = clip
         if clip is None:
             self.setHtml("<p style='color:#9aa0aa'>Select a clip to see how it was made.</p>")
             return
@@ -31,7 +45,7 @@ class DetailsPane(QTextBrowser):
         rows = [
             _row("Prompt", clip.prompt),
             _row("Negative prompt", clip.negative_prompt),
-            _row("Model", f"{clip.model_name} ({clip.model})" if clip.model else ""),
+            _row("Model", model_label(clip.model) if clip.model else ""),
             _row(
                 "Provider",
                 provider_label(clip.provider) + (" — draft" if clip.is_draft else "")
@@ -43,10 +57,8 @@ class DetailsPane(QTextBrowser):
             _row("Size", f"{clip.width}×{clip.height}" if clip.width else ""),
             _row("Frame rate", f"{clip.fps:g} fps" if clip.fps else ""),
             _row("Audio", "yes" if clip.has_audio else "no"),
-            _row(
-                "Cost",
-                "free (draft)" if clip.is_draft else (f"${clip.cost:.3f}" if clip.cost is not None else ""),
-            ),
+            _row("File size", human_size(clip.size_bytes)),
+            _row("Cost", _cost(clip)),
             _row("Requested duration", req.get("duration")),
             _row("Requested size", f"{req['width']}×{req['height']}" if req.get("width") else ""),
             _row("CFG scale", req.get("cfg_scale")),
@@ -68,4 +80,15 @@ class DetailsPane(QTextBrowser):
             _row("File", clip.path),
         ]
         title = html.escape(clip.title or Path(clip.path).name)
-        self.setHtml(f"<h3>{title}</h3><table>{''.join(rows)}</table>")
+        ids = "<p><a href='copy:ids'>Copy ids (model, job, task) for support</a></p>" if clip.model else ""
+        self.setHtml(f"<h3>{title}</h3><table>{''.join(rows)}</table>{ids}")
+
+
+def _cost(clip: Clip) -> str:
+    """What it cost: the provider's figure when known, else the estimate before sending."""
+    if clip.is_draft or clip.provider == "local":
+        return "free (draft)"
+    if clip.cost is not None:
+        return money(clip.cost, clip.provider)
+    guess = estimate(clip.request, clip.provider) if clip.request is not None else None
+    return f"{money(guess, clip.provider, estimated=True)} (estimate)" if guess is not None else ""

@@ -29,8 +29,9 @@ from kling_desktop.library.store import LibraryStore
 from kling_desktop.ui.details_pane import DetailsPane
 from kling_desktop.ui.gallery_model import CLIP_ROLE, GalleryModel
 from kling_desktop.ui.gallery_view import GalleryView
+from kling_desktop.ui.names import model_label, provider_name
 from kling_desktop.ui.player import Player
-from kling_desktop.ui.workers import run_in_thread
+from kling_desktop.ui.workers import report, run_in_thread, run_op
 
 DATES = (("Any date", None), ("Today", 1), ("Last 7 days", 7), ("Last 30 days", 30))
 SORTS = (("Newest first", "newest"), ("Oldest first", "oldest"), ("Name", "name"), ("Longest", "duration"))
@@ -46,20 +47,28 @@ class GalleryWorkspace(QWidget):
     continue_requested = Signal(str)  # PNG path of the last frame
     animate_requested = Signal(str)  # image path
     rerender_requested = Signal(str)  # clip id
+    clip_selected = Signal(object)  # Clip | None
 
     def __init__(
-        self, store: LibraryStore, thumb_dir: Path, frames_dir: Path, parent: QWidget | None = None
+        self,
+        store: LibraryStore,
+        thumb_dir: Path,
+        frames_dir: Path,
+        parent: QWidget | None = None,
+        viewer: Player | None = None,
     ) -> None:
         super().__init__(parent)
         self.store, self.frames_dir = store, frames_dir
         self.model = GalleryModel(store, thumb_dir, parent=self)
         self.search = QLineEdit(placeholderText="Search prompts, names, models, tags…")
+        self.search.setMinimumWidth(140)
         self.search.setClearButtonEnabled(True)
         self.model_filter, self.provider_filter, self.kind_filter = QComboBox(), QComboBox(), QComboBox()
         self.date_filter, self.sort = QComboBox(), QComboBox()
         self.favourites = QCheckBox("★ only")
         for combo in (self.model_filter, self.provider_filter, self.kind_filter, self.date_filter, self.sort):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         for label, value in DATES:
             self.date_filter.addItem(label, value)
         for label, value in SORTS:
@@ -67,36 +76,36 @@ class GalleryWorkspace(QWidget):
         self.kind_filter.addItem("Videos and images", "")
         self.kind_filter.addItem("Videos", "video")
         self.kind_filter.addItem("Images", "image")
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 2)
-        for w in (
-            self.model_filter,
-            self.provider_filter,
-            self.kind_filter,
-            self.date_filter,
-            self.favourites,
-            self.sort,
-        ):
-            bar.addWidget(w)
+        bar = QHBoxLayout()  # two rows, so nothing is squeezed at 1280 px
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.favourites)
+        bar.addWidget(self.sort)
+        bar2 = QHBoxLayout()
+        for w in (self.model_filter, self.provider_filter, self.kind_filter, self.date_filter):
+            bar2.addWidget(w, 1)
         self.view = GalleryView(self.model)
         self.empty = QLabel(EMPTY, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True, objectName="banner")
         self.grid_stack = QStackedWidget()
         self.grid_stack.addWidget(self.view)
         self.grid_stack.addWidget(self.empty)
         self.details = DetailsPane()
-        self.player = Player()
-        side = QSplitter(Qt.Orientation.Vertical)
-        side.addWidget(self.player)
-        side.addWidget(self.details)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.grid_stack)
-        split.addWidget(side)
+        split.addWidget(self.details)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([560, 360])
+        split.setSizes([560, 300])
+        split.setChildrenCollapsible(False)
+        self.split = split
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
+        layout.addLayout(bar2)
         layout.addWidget(split, 1)
+        if viewer is None:  # on its own (tests, embedding): the workspace shows clips in its own viewer
+            viewer = Player(frames_dir)
+            split.insertWidget(1, viewer)
+        self.player = viewer
         self.search.textChanged.connect(self.apply_filters)
         for combo in (self.model_filter, self.provider_filter, self.kind_filter, self.date_filter, self.sort):
             combo.currentIndexChanged.connect(self.apply_filters)
@@ -121,6 +130,7 @@ class GalleryWorkspace(QWidget):
 
     def _facets(self, result: object, error: Exception | None) -> None:
         if error is not None:
+            report(f"The gallery's filters could not be read: {error}", error)
             return
         models, providers = result  # type: ignore[misc]
         for combo, values, everything in (
@@ -132,7 +142,7 @@ class GalleryWorkspace(QWidget):
             combo.clear()
             combo.addItem(everything, "")
             for v in values:
-                combo.addItem(v.split(":", 1)[-1] if combo is self.model_filter else v, v)
+                combo.addItem(model_label(v) if combo is self.model_filter else provider_name(v), v)
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)
 
@@ -164,12 +174,25 @@ class GalleryWorkspace(QWidget):
 
     def _selected(self, clip: Clip | None) -> None:
         self.details.show_clip(clip)
+        self.clip_selected.emit(clip)
         if clip is not None:
-            self.player.open(clip.path, clip.fps, autoplay=False)
+            self.show_in_viewer(clip, autoplay=False)
+
+    def show_in_viewer(self, clip: Clip, autoplay: bool = False) -> None:
+        """Open ``clip`` in the viewer (poster frame at once) with the input frames it was made from."""
+        root = self.store.root
+        inputs = {}
+        for name in ("first_frame", "last_frame"):
+            kept = getattr(clip.inputs, name)
+            if kept is not None:
+                path = Path(kept.path)
+                inputs[name] = str(path if path.is_absolute() else root / path)
+        self.player.set_inputs(inputs)
+        self.player.open(clip.path, clip.fps, autoplay=autoplay)
 
     def play(self, clip: Clip | None) -> None:
         if clip is not None:
-            self.player.open(clip.path, clip.fps, autoplay=True)
+            self.show_in_viewer(clip, autoplay=True)
 
     # ---- actions ----------------------------------------------------------------------------------------
     def _add_shortcuts(self) -> None:
@@ -190,6 +213,11 @@ class GalleryWorkspace(QWidget):
         one = clips[0]
         menu = QMenu(self)
         menu.addAction("Play", lambda: self.play(one))
+        if one.kind == "video" and self.player.path and self.player.path != one.path:
+            menu.addAction(
+                "Compare with the clip in the viewer",
+                lambda: self.player.compare_with_clip(one.path, one.title or Path(one.path).name),
+            )
         if one.kind == "video":
             menu.addAction("Continue from last frame", lambda: self.continue_from_last_frame(one))
         if one.kind == "image":
@@ -234,7 +262,11 @@ class GalleryWorkspace(QWidget):
         """Write to the store off the GUI thread; the tile updates when it is saved."""
         run_in_thread(
             lambda: self.store.update(clip_id, **changes),
-            lambda clip, e: self.model.replace_clip(clip) if e is None else None,
+            lambda clip, e: (
+                self.model.replace_clip(clip)
+                if e is None
+                else report(f"The change to the clip could not be saved: {e}", e)
+            ),
             self,
         )
 
@@ -267,7 +299,12 @@ class GalleryWorkspace(QWidget):
         folder = QFileDialog.getExistingDirectory(self, "Export to folder")
         if folder:
             ids = [c.id for c in self.selected_clips()]
-            run_in_thread(lambda: self.store.export(ids, Path(folder)), lambda r, e: None, self)
+            run_op(
+                lambda: self.store.export(ids, Path(folder)),
+                lambda r: report(f"Exported {len(ids)} clip(s) to {folder}."),
+                "Export",
+                self,
+            )
 
     def delete_selected(self, confirm: bool = True) -> None:
         clips = self.selected_clips()
@@ -286,4 +323,11 @@ class GalleryWorkspace(QWidget):
         self.model.remove_ids(ids)
         self.details.show_clip(None)
         self.deleting = True
-        run_in_thread(lambda: self.store.delete(ids), lambda r, e: setattr(self, "deleting", False), self)
+
+        def deleted(_result: object, error: Exception | None) -> None:
+            self.deleting = False
+            if error is not None:
+                report(f"Moving to the trash failed: {error}", error)
+                self.refresh()  # the clips that are still there come back
+
+        run_in_thread(lambda: self.store.delete(ids), deleted, self)

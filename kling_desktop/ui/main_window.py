@@ -1,15 +1,18 @@
-"""The main window: the form on the left, the gallery and the jobs on the right. Thin: it wires intents to
-services it was given and renders what they report."""
+"""The main window: the form on the left, the viewer at the centre (the largest pane), the history of
+everything made and the library below it. Thin: it wires intents to the services it was given and renders
+what they report; every failure goes to one notice bar the artist sees."""
 
 from __future__ import annotations
 
-import asyncio
+from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -25,17 +28,23 @@ from kling_desktop.catalog.spec import ModelSpec
 from kling_desktop.core.images import ImageError
 from kling_desktop.core.media_check import prepare_request
 from kling_desktop.core.request import GenerationRequest
+from kling_desktop.jobs.lifecycle import retry_plan
 from kling_desktop.jobs.model import Job
 from kling_desktop.jobs.states import JobState
+from kling_desktop.library import spend
 from kling_desktop.services import Services
 from kling_desktop.ui.form import GenerationForm
 from kling_desktop.ui.gallery_workspace import GalleryWorkspace
+from kling_desktop.ui.history.panel import HistoryPanel
 from kling_desktop.ui.job_bridge import JobBridge
-from kling_desktop.ui.jobs_panel import JobsPanel
+from kling_desktop.ui.notices import NoticeBar
 from kling_desktop.ui.settings_dialog import SettingsDialog
-from kling_desktop.ui.workers import run_in_thread
+from kling_desktop.ui.theme import CHOICES, apply_theme
+from kling_desktop.ui.viewer.viewer import Viewer
+from kling_desktop.ui.workers import report, run_in_thread, run_op, set_reporter, spawn
 
 DEFAULT_MODEL = "klingai:kling-video@3-standard"
+HISTORY_ROWS = 1000
 
 
 class MainWindow(QMainWindow):
@@ -44,53 +53,90 @@ class MainWindow(QMainWindow):
         self.services = services
         self.setWindowTitle(f"{APP_NAME} {__version__}")
         self.qsettings = QSettings(str(services.paths.config / "window.ini"), QSettings.Format.IniFormat)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, str(self.qsettings.value("theme", "system")))
         self.banner = QLabel(self._banner_text(), wordWrap=True, objectName="banner")
         self.banner.setOpenExternalLinks(False)
         self.form = GenerationForm(services.paths.cache, self._provider_reason, self._request_problem)
         left = QWidget()
         ll = QVBoxLayout(left)
+        ll.setContentsMargins(4, 4, 4, 4)
         ll.addWidget(self.banner)
         ll.addWidget(self.form)
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(left)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(560)
+        scroll.setMinimumWidth(380)
         self.form_scroll = scroll
+        self.viewer = Viewer(services.paths.cache / "frames")
         self.gallery = GalleryWorkspace(
-            services.library, services.paths.cache / "thumbs", services.paths.cache / "frames"
+            services.library,
+            services.paths.cache / "thumbs",
+            services.paths.cache / "frames",
+            viewer=self.viewer,
         )
-        self.jobs = JobsPanel()
+        self.history = HistoryPanel()
+        self.jobs = self.history  # the jobs are the history's rows
         self.tabs = QTabWidget()
         self.workspaces: dict[str, QWidget] = {}
-        self.add_workspace("Gallery", self.gallery)
-        self.add_workspace("Jobs", self.jobs)
+        self.add_workspace("History", self.history)
+        self.add_workspace("Library", self.gallery)
+        self.notices = NoticeBar()
+        centre = QWidget()
+        cl = QVBoxLayout(centre)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(2)
+        self.centre = QSplitter(Qt.Orientation.Vertical)
+        self.centre.addWidget(self.viewer)
+        self.centre.addWidget(self.tabs)
+        self.centre.setStretchFactor(0, 3)
+        self.centre.setStretchFactor(1, 2)
+        self.centre.setChildrenCollapsible(False)
+        self.tabs.setMinimumHeight(180)
+        self.viewer.setMinimumHeight(200)
+        cl.addWidget(self.notices)
+        cl.addWidget(self.centre, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(scroll)
-        self.splitter.addWidget(self.tabs)
-        self.splitter.setSizes([640, 860])
+        self.splitter.addWidget(centre)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
+        self.spend_label = QLabel(objectName="hint")
+        self.statusBar().addPermanentWidget(self.spend_label)
+        self._unreport = set_reporter(self.show_problem)
         self.bridge = JobBridge(services.runner, self)
         self.bridge.job_changed.connect(self._job_changed)
         self.form.generate_requested.connect(self.submit)
-        self.jobs.cancel_requested.connect(lambda jid: self._spawn(services.runner.cancel(jid)))
-        self.jobs.retry_requested.connect(lambda jid: self._spawn(services.runner.retry(jid)))
+        self.history.cancel_requested.connect(self.abandon)
+        self.history.retry_requested.connect(self.retry)
+        self.history.job_selected.connect(self._job_selected)
         self.gallery.remix_requested.connect(
             lambda d: self.form.load_request(GenerationRequest.model_validate(d))
         )
         self.gallery.continue_requested.connect(self.form.set_first_frame)
         self.gallery.animate_requested.connect(self.form.set_first_frame)
         self.gallery.rerender_requested.connect(self.rerender)
+        self.viewer.frame_to_form.connect(self.frame_to_form)
+        self.viewer.error_shown.connect(lambda m: self.statusBar().showMessage(m))
         self._menus()
         self.statusBar().showMessage(
             "Ready. Drafts render on this computer; nothing leaves it unless you pick a cloud provider."
         )
-        self._tasks: set[asyncio.Future[object]] = set()
         self.form.settings.default_provider = services.settings.default_provider
         self._restore()
+        self.load_history()
 
     def add_workspace(self, title: str, widget: QWidget) -> None:
         self.workspaces[title] = widget
         self.tabs.addTab(widget, title)
+
+    # ---- failures: one place ------------------------------------------------------------------------------
+    def show_problem(self, message: str) -> None:
+        self.notices.show_message(message)
+        self.statusBar().showMessage(message)
 
     # ---- services ---------------------------------------------------------------------------------------
     def _provider_reason(self, name: str, spec: ModelSpec) -> str | None:
@@ -113,16 +159,112 @@ class MainWindow(QMainWindow):
             "timing and framing. For real Kling output, add a Runware or Kling key in <b>Settings</b>."
         )
         if not status.has_keyring:
-            text += f"<br><span style='color:#f5c36d'>{status.sentence}</span>"
+            text += f"<br><b>{status.sentence}</b>"
         return text
 
-    def _spawn(self, coro: object) -> None:
-        task = asyncio.ensure_future(coro)  # type: ignore[arg-type]
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def _spawn(self, coro: object, what: str = "The job") -> None:
+        spawn(coro, what)  # type: ignore[arg-type]
 
+    # ---- history ----------------------------------------------------------------------------------------
+    def load_history(self) -> None:
+        """Every job in the journal, off the GUI thread: the history is the same after a restart."""
+        journal = self.services.journal
+        run_op(lambda: journal.recent(HISTORY_ROWS), self._history_loaded, "Reading the job history", self)
+
+    def _history_loaded(self, jobs: object) -> None:
+        self.history.set_jobs(list(jobs))  # type: ignore[call-overload]
+        self._show_spend()
+
+    def _job_changed(self, job: Job, message: str) -> None:
+        self.history.show_job(job)
+        if job.state is JobState.DONE:
+            self.gallery.add_clip()
+            self._show_spend()
+            self.statusBar().showMessage(f"Done: {Path(job.files[0]).name if job.files else ''}")
+        elif job.state is JobState.FAILED:
+            self.statusBar().showMessage(f"Failed: {job.error}")
+            self.tabs.setCurrentWidget(self.history)
+            self._show_spend()
+
+    def _job_selected(self, job: Job | None) -> None:
+        if job is None:
+            return
+        if job.state is JobState.DONE and job.files:
+            self.viewer.open(job.files[0], None, autoplay=False)
+        elif job.state is not JobState.DONE:
+            self.viewer.show_message(self.history.message.text())
+
+    def retry(self, job_id: str) -> None:
+        job = next((j for j in self.history.model.jobs if j.id == job_id), None)
+        if job is None:
+            return
+        plan = retry_plan(job)
+        if (
+            plan.bills_again
+            and QMessageBox.question(self, "Retry", f"{plan.message}\n\nSend it again?")
+            != QMessageBox.StandardButton.Yes
+        ):
+            return
+        self.statusBar().showMessage(plan.message)
+        spawn(
+            self.services.runner.retry(job_id),
+            "Retry",
+            on_success=lambda new: self.history.select_job(new.id) if isinstance(new, Job) else None,
+        )
+
+    def abandon(self, job_id: str) -> None:
+        spawn(self.services.runner.cancel(job_id), "Abandoning the job")
+
+    # ---- spend ------------------------------------------------------------------------------------------
+    def budget(self) -> float:
+        try:
+            return float(self.qsettings.value("monthly_budget", 0.0))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return 0.0
+
+    def spend_totals(self) -> spend.SpendTotals:
+        charges = [
+            spend.Charge(j.created_at, j.cost)
+            for j in self.history.model.jobs
+            if j.cost is not None and j.provider != "local"
+        ]
+        return spend.totals(charges, datetime.now().astimezone())
+
+    def _show_spend(self) -> None:
+        t = self.spend_totals()
+        budget = self.budget()
+        text = f"Spent today ${t.today:.2f} · this month ${t.month:.2f}"
+        if budget:
+            text += f" of ${budget:.2f}"
+        self.spend_label.setText(text)
+
+    def set_budget(self) -> None:
+        value, ok = QInputDialog.getDouble(
+            self,
+            "Monthly budget",
+            "Ask before a send would pass this much in a month (USD, 0 for no budget):",
+            self.budget(),
+            0.0,
+            100000.0,
+            2,
+        )
+        if ok:
+            self.qsettings.setValue("monthly_budget", value)
+            self._show_spend()
+
+    # ---- sending ------------------------------------------------------------------------------------------
     def submit(self, request: GenerationRequest, provider: str, parent_id: str | None = None) -> None:
-        """Normalise the inputs off the GUI thread, then write the job and start it."""
+        """Ask first if the monthly budget would be passed; normalise the inputs off the GUI thread, then write
+        the job and start it."""
+        question = spend.budget_question(
+            self.spend_totals().month, spend.estimate(request, provider), self.budget()
+        )
+        if (
+            question
+            and QMessageBox.question(self, "Monthly budget", question) != QMessageBox.StandardButton.Yes
+        ):
+            self.statusBar().showMessage("Not sent: the monthly budget would be passed.")
+            return
         self.statusBar().showMessage("Preparing the inputs…")
         cache = self.services.paths.cache
 
@@ -134,26 +276,38 @@ class MainWindow(QMainWindow):
                     else f"The inputs could not be prepared: {error}"
                 )
                 self.form.problems.setText(f"• {message}")
+                report(message)
                 return
-            self._spawn(self.services.runner.submit(prepared, provider, parent_id=parent_id))  # type: ignore[arg-type]
-            self.tabs.setCurrentWidget(self.jobs)
+            spawn(
+                self.services.runner.submit(prepared, provider, parent_id=parent_id),  # type: ignore[arg-type]
+                "Sending the job",
+            )
+            self.tabs.setCurrentWidget(self.history)
             self.statusBar().showMessage("Job saved and started.")
 
         run_in_thread(lambda: prepare_request(request, cache), done, self)
 
+    def frame_to_form(self, which: str, path: str) -> None:
+        """The exact frame shown in the viewer becomes the form's first or last frame."""
+        receive = getattr(self.form, "use_frame", None)  # the form's undo-able way, when it has one
+        if callable(receive):
+            receive(which, path)
+        elif which == "first":
+            self.form.set_first_frame(path)
+        else:
+            self.form.last.set_path(path)
+        self.statusBar().showMessage(f"Frame {self.viewer.frame + 1} is now the {which} frame in the form.")
+
     def rerender(self, clip_id: str) -> None:
-        run_in_thread(
-            lambda: self.services.library.get(clip_id),
-            lambda clip, e: self._rerender(clip) if e is None else None,
-            self,
-        )
+        run_op(lambda: self.services.library.get(clip_id), self._rerender, "Re-render", self)
 
     def _rerender(self, clip: object) -> None:
         clip_id = clip.id  # type: ignore[attr-defined]
         request = GenerationRequest.model_validate(clip.request)  # type: ignore[attr-defined]
-        run_in_thread(
+        run_op(
             self.services.providers.first_with_keys,
-            lambda cloud, e: self._rerender_on(clip_id, request, cloud),
+            lambda cloud: self._rerender_on(clip_id, request, cloud),
+            "Re-render",
             self,
         )
 
@@ -169,32 +323,42 @@ class MainWindow(QMainWindow):
             return
         self.submit(request, str(cloud), parent_id=clip_id)
 
-    def _job_changed(self, job: Job, message: str) -> None:
-        self.jobs.show_job(job, message)
-        if job.state is JobState.DONE:
-            self.gallery.add_clip()
-            self.statusBar().showMessage(f"Done: {Path(job.files[0]).name if job.files else job.id}")
-        elif job.state is JobState.FAILED:
-            self.statusBar().showMessage(f"Failed: {job.error}")
-            self.tabs.setCurrentWidget(self.jobs)
-
     # ---- menus, settings, persistence -------------------------------------------------------------------
     def _menus(self) -> None:
         file = self.menuBar().addMenu("&File")
         file.addAction("Import a folder of videos…", self.import_folder)
         file.addAction("Settings…", self.open_settings)
+        file.addAction("Monthly budget…", self.set_budget)
         quit_action = QAction("Quit", self, shortcut="Ctrl+Q")
         quit_action.triggered.connect(self.close)
         file.addAction(quit_action)
+        view = self.menuBar().addMenu("&View")
+        theme = view.addMenu("Theme")
+        group = QActionGroup(self)
+        current = str(self.qsettings.value("theme", "system"))
+        for label, value in CHOICES:
+            action = QAction(label, self, checkable=True)
+            action.setChecked(value == current)
+            action.triggered.connect(lambda _=False, v=value: self.set_theme(v))
+            group.addAction(action)
+            theme.addAction(action)
+        view.addAction("Full-screen viewer", self.viewer.toggle_full_screen)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(
             "About",
             lambda: QMessageBox.about(
                 self,
                 APP_NAME,
-                f"{APP_NAME} {__version__}\nMake, keep and play short videos with the Kling models.",
+                f"{APP_NAME} {__version__}\nMake, keep and play short videos with the Kling models.\n\n"
+                f"Log files: {self.services.paths.logs}",
             ),
         )
+
+    def set_theme(self, choice: str) -> None:
+        self.qsettings.setValue("theme", choice)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, choice)
 
     def import_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Import videos from")
@@ -202,16 +366,11 @@ class MainWindow(QMainWindow):
             return
         from kling_desktop.library.importer import import_folder
 
-        run_in_thread(
-            lambda: import_folder(self.services.library, Path(folder)),
-            lambda r, e: (
-                self.gallery.refresh(),
-                self.statusBar().showMessage(
-                    f"Imported {len(r.added)} video(s)" if e is None else f"Import failed: {e}"
-                ),
-            ),
-            self,
-        )
+        def imported(result: object) -> None:
+            self.gallery.refresh()
+            self.statusBar().showMessage(f"Imported {len(result.added)} video(s)")  # type: ignore[attr-defined]
+
+        run_op(lambda: import_folder(self.services.library, Path(folder)), imported, "Import", self)
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.services.settings, self.services.credentials, self)
@@ -228,13 +387,14 @@ class MainWindow(QMainWindow):
                 return notes
 
             def saved(notes: object, error: Exception | None) -> None:
-                self.statusBar().showMessage(
-                    " ".join([*notes, *waiting])
-                    if isinstance(notes, list) and (notes or waiting)
-                    else "Settings saved."
-                    if error is None
-                    else f"Saving failed: {error}"
-                )
+                if error is not None:
+                    report(f"Saving the settings failed: {error}", error)
+                else:
+                    self.statusBar().showMessage(
+                        " ".join([*notes, *waiting])  # type: ignore[list-item]
+                        if isinstance(notes, list) and (notes or waiting)
+                        else "Settings saved."
+                    )
                 self.banner.setText(self._banner_text())
                 if self.form.spec:
                     self.form.set_model(self.form.spec.air_id)
@@ -246,10 +406,11 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1440, 900)
-        state = self.qsettings.value("splitter")
-        if state is not None:
-            self.splitter.restoreState(state)
+            self._fit_screen()
+        for splitter, key in ((self.splitter, "splitter2"), (self.centre, "centre")):
+            state = self.qsettings.value(key)
+            if state is not None:
+                splitter.restoreState(state)
         last = self.qsettings.value("last_request")
         try:
             request = GenerationRequest.model_validate_json(str(last)) if last else None
@@ -259,10 +420,22 @@ class MainWindow(QMainWindow):
             self.form.load_request(request)
         else:
             self.form.set_model(str(self.qsettings.value("last_model", DEFAULT_MODEL)))
+        QTimer.singleShot(0, self._show_spend)
+
+    def _fit_screen(self) -> None:
+        """First start: most of the screen, the form a third of the width, the viewer the rest."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width, height = (screen.width(), screen.height()) if screen else (1440, 900)
+        w, h = max(800, int(width * 0.9)), max(560, int(height * 0.9))
+        self.resize(min(w, width), min(h, height))
+        form_w = max(380, min(520, int(w * 0.34)))
+        self.splitter.setSizes([form_w, w - form_w])
+        self.centre.setSizes([int(h * 0.58), int(h * 0.42)])
 
     def save_state(self) -> None:
         self.qsettings.setValue("geometry", self.saveGeometry())
-        self.qsettings.setValue("splitter", self.splitter.saveState())
+        self.qsettings.setValue("splitter2", self.splitter.saveState())
+        self.qsettings.setValue("centre", self.centre.saveState())
         if self.form.spec:
             self.qsettings.setValue("last_model", self.form.spec.air_id)
             self.qsettings.setValue("last_request", self.form.current_request().model_dump_json())
@@ -270,6 +443,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_state()
-        self.gallery.player.stop()
+        self.viewer.leave_full_screen()
+        self.viewer.stop()
         self.bridge.close()
+        self._unreport()
         super().closeEvent(event)

@@ -1,8 +1,13 @@
-"""Run slow work (disk, decode, probing) on Qt's thread pool and get the result back on the GUI thread."""
+"""One way to run background work from the UI, in the spirit of Anki's ``CollectionOp``: blocking work (disk,
+decode, probing) on Qt's thread pool with ``run_in_thread`` / ``run_op``, coroutines (the job runner) on the
+asyncio loop with ``spawn``. Results come back on the GUI thread; a failure nobody handles is never dropped:
+it goes to ``report``, which the window shows to the artist (and the log keeps)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import shiboken6
@@ -58,3 +63,74 @@ def run_in_thread(
 
     relay.done.connect(finish)
     QThreadPool.globalInstance().start(_Task(relay))
+
+
+log = logging.getLogger(__name__)
+_reporters: list[Callable[[str], None]] = []
+
+
+def set_reporter(show: Callable[[str], None]) -> Callable[[], None]:
+    """Where failures are shown (the window's message area). Returns a function that removes it again."""
+    _reporters.append(show)
+    return lambda: _reporters.remove(show) if show in _reporters else None
+
+
+def report(message: str, error: BaseException | None = None) -> None:
+    """Show a failure to the artist (the newest window that asked to show them) and write it to the log."""
+    if error is not None:
+        log.error("%s", message, exc_info=(type(error), error, error.__traceback__))
+    else:
+        log.warning("%s", message)
+    if _reporters:
+        _reporters[-1](message)
+
+
+def run_op(
+    fn: Callable[[], Any],
+    on_success: Callable[[Any], None] | None,
+    what: str,
+    owner: QObject | None = None,
+    on_failure: Callable[[Exception], None] | None = None,
+) -> None:
+    """``run_in_thread`` with the failure routed: to ``on_failure``, else to ``report("<what> failed: …")``."""
+
+    def done(result: Any, error: Exception | None) -> None:
+        if error is None:
+            if on_success is not None:
+                on_success(result)
+        elif on_failure is not None:
+            on_failure(error)
+        else:
+            report(f"{what} failed: {error}", error)
+
+    run_in_thread(fn, done, owner)
+
+
+_tasks: set[asyncio.Future[Any]] = set()
+
+
+def spawn(
+    coro: Coroutine[Any, Any, Any] | Awaitable[Any],
+    what: str,
+    on_success: Callable[[Any], None] | None = None,
+    on_failure: Callable[[BaseException], None] | None = None,
+) -> asyncio.Future[Any]:
+    """Run a coroutine on the event loop; keep it alive until it ends; route its failure (never dropped)."""
+    task = asyncio.ensure_future(coro)
+    _tasks.add(task)
+
+    def finished(t: asyncio.Future[Any]) -> None:
+        _tasks.discard(t)
+        if t.cancelled():
+            return
+        error = t.exception()
+        if error is None:
+            if on_success is not None:
+                on_success(t.result())
+        elif on_failure is not None:
+            on_failure(error)
+        else:
+            report(f"{what} failed: {error}", error)
+
+    task.add_done_callback(finished)
+    return task
