@@ -29,6 +29,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path_factory.mktemp("kd-home")
     monkeypatch.setenv("KLING_DESKTOP_HOME", str(home))
+    from kling_desktop.core.env_keys import forget_taken
+
+    forget_taken()  # keys a test put in the environment were taken into memory; the next test starts clean
     return home
 
 

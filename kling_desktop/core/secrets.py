@@ -7,13 +7,15 @@ A key never reaches a log, the database, a settings file, a sidecar, an exceptio
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import keyring
 import keyring.errors
 from keyring.backends import fail
+
+from kling_desktop.core.env_keys import env_key, take_from_environment
+from kling_desktop.core.redact import remember
 
 SERVICE = "kling-desktop"
 log = logging.getLogger(__name__)
@@ -53,6 +55,7 @@ class Credentials:
     def __init__(self, env_names: Mapping[str, str]) -> None:
         self._session: dict[str, str] = {}
         self.env_names = dict(env_names)
+        take_from_environment(self.env_names.values())  # before any child process can inherit them
 
     @staticmethod
     def keyring_available() -> bool:
@@ -83,8 +86,9 @@ class Credentials:
                 log.warning("The keyring could not be read; falling back to the environment.")
                 value = None
             if value:
+                remember(value)  # scrubbed from every server text from now on
                 return Secret(value)
-        env = os.environ.get(self.env_names.get(name, ""), "")
+        env = env_key(self.env_names.get(name, ""))
         return Secret(env) if env else None
 
     def source(self, name: str) -> str:
@@ -96,10 +100,11 @@ class Credentials:
                     return "keyring"
             except keyring.errors.KeyringError:
                 pass
-        return "environment" if os.environ.get(self.env_names.get(name, "")) else "not set"
+        return "environment" if env_key(self.env_names.get(name, "")) else "not set"
 
     def set(self, name: str, value: str) -> str:
         """Store a key; returns where it went ("keyring" or "this session")."""
+        remember(value)
         if self.keyring_available():
             try:
                 keyring.set_password(SERVICE, name, value)

@@ -29,6 +29,7 @@ from urllib.parse import quote
 import httpx
 
 from kling_desktop.catalog.spec import ModelSpec
+from kling_desktop.core.redact import scrub, scrub_json
 from kling_desktop.core.request import GenerationRequest
 from kling_desktop.core.secrets import Secret
 from kling_desktop.providers import kling_errors
@@ -121,16 +122,17 @@ class KlingProvider:
             )
         return access.reveal(), secret.reveal()
 
-    def _scrub(self, text: str) -> str:
-        """The server's own words, minus anything that looks like one of our keys."""
+    def _secrets(self) -> list[str | None]:
+        """The keys and the current token (it carries the access key, base64url-encoded)."""
         try:
-            keys = self._keys()
+            keys: tuple[str, ...] = self._keys()
         except ProviderError:
-            return text
-        for key in keys:
-            if key:
-                text = text.replace(key, "***")
-        return text
+            keys = ()
+        return [*keys, getattr(self.tokens, "_token", None)]
+
+    def _scrub(self, text: str) -> str:
+        """The server's own words, minus every known secret and its obvious encodings (``core/redact.py``)."""
+        return scrub(text, self._secrets())
 
     async def _call(self, method: str, path: str, body: Any = None) -> Any:
         """The envelope's ``data`` when ``code == 0``; else the plain-language ProviderError."""
@@ -157,7 +159,7 @@ class KlingProvider:
                     retry_after=exc.retry_after,
                 ) from None
             try:
-                envelope = resp.json()
+                envelope = scrub_json(resp.json(), self._secrets())  # a server may echo a key or the token
             except ValueError:
                 envelope = None
             code = _code_of(envelope)

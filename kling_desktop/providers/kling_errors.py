@@ -8,6 +8,7 @@ Messages are for the artist and never contain a key: the provider scrubs the ser
 
 from __future__ import annotations
 
+from kling_desktop.core.redact import scrub
 from kling_desktop.providers.base import ProviderError
 
 CONCURRENCY_WAIT = 2.0  # first wait after 1303/1302; the job waits for a free slot, it does not fail
@@ -22,6 +23,7 @@ def concurrency_wait(times: int) -> float:
 
 def kling_error(code: int, message: str, http_status: int | None = None) -> ProviderError:
     """The ProviderError for an envelope with ``code != 0`` (``code`` -1: no envelope could be read)."""
+    message = scrub(message)  # no remembered secret survives (the provider has scrubbed with its keys first)
     raw = f" (Kling said: {message})" if message else ""
     if 1000 <= code <= 1004:
         what = {

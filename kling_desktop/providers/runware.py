@@ -33,6 +33,7 @@ from typing import Any
 import httpx
 
 from kling_desktop.catalog.spec import Kind, ModelSpec
+from kling_desktop.core.redact import scrub_json
 from kling_desktop.core.request import GenerationRequest
 from kling_desktop.core.secrets import Secret
 from kling_desktop.providers.base import (
@@ -65,9 +66,14 @@ class RunwareProvider:
         self._key = key
         self._owns_client = client is None
         self.client = client or httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=10.0))
-        self.uploads = UploadCache(Path(cache_dir), base_url)
+        self.uploads = UploadCache(Path(cache_dir), base_url, account=self._account_key)
         self._upload_lock = asyncio.Lock()
         self.upload_count = 0  # uploads actually sent by this instance
+
+    def _account_key(self) -> str | None:
+        """The current key, for the upload cache to tell accounts apart (it keeps only a one-way hash)."""
+        key = self._key()
+        return key.reveal() if key else None
 
     def unsupported_reason(self, spec: ModelSpec) -> str | None:
         return None  # Runware serves every model of the seed specification
@@ -99,7 +105,8 @@ class RunwareProvider:
                 retry_after=exc.retry_after,
             ) from None
         try:
-            body = resp.json()
+            key = self._key()  # the server's text may echo it (or an encoding of it): scrubbed before use
+            body = scrub_json(resp.json(), [key.reveal() if key else None])
         except ValueError:
             raise ProviderError(
                 f"Runware sent a reply that is not JSON (HTTP {resp.status_code}). The app will ask again.",

@@ -1,13 +1,14 @@
 """Runware's error shapes → one plain-language ProviderError that says what happened and what to do next.
 
 Messages are for the artist: they never contain a key (the client never puts one in them, and the server's
-own text is only quoted from the error object, which never echoes the Authorization header).
+own text is scrubbed of every known secret by ``core/redact.py`` before it is quoted).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from kling_desktop.core.redact import scrub_json
 from kling_desktop.providers.base import ProviderError
 
 AUTH = frozenset({"invalidApiKey", "missingApiKey"})
@@ -64,6 +65,7 @@ def to_provider_error(
     err: dict[str, Any], http_status: int | None = None, *, polling: bool = False
 ) -> ProviderError:
     """``polling``: the error came from getResponse, i.e. the task itself ended in failure at Runware."""
+    err = scrub_json(err)  # no remembered secret survives in the server's words (the client scrubs first)
     code = str(err.get("code") or "")
     raw = str(err.get("message") or "").strip().rstrip(".")
     param = _param(err)

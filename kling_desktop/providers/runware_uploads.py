@@ -1,6 +1,7 @@
 """Upload bookkeeping for Runware: content hash → remote UUID, so an input file is uploaded once.
 
-The cache is a small JSON file per base URL under ``AppPaths.cache`` (``uploads/runware-<hash>.json``):
+The cache is a small JSON file per base URL and account under ``AppPaths.cache``
+(``uploads/runware-<url hash>-<account hash>.json``):
 ``{sha256: {"id": <imageUUID | mediaUUID>, "at": <unix time of upload>}}``. Runware deletes uploads 30 days
 after their last use, so an entry older than ``MAX_AGE`` is treated as gone and the file is uploaded again.
 Every method does file I/O: call them from a worker thread (the provider does).
@@ -14,6 +15,7 @@ import json
 import mimetypes
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 MAX_AGE = 20 * 24 * 3600.0  # seconds; well inside Runware's 30 days after last use
@@ -35,16 +37,42 @@ def data_uri(path: str | Path) -> str:
     return f"data:{mime};base64,{base64.b64encode(Path(path).read_bytes()).decode()}"
 
 
-class UploadCache:
-    """Content hash → Runware UUID, in a small JSON file: an input is uploaded once per base URL."""
+def account_id(key: str) -> str:
+    """A one-way, salted hash of an API key: names the account's cache file, never reveals the key."""
+    return hashlib.sha256(b"kling-desktop upload cache\0" + key.encode()).hexdigest()[:16]
 
-    def __init__(self, folder: Path, base_url: str, max_age: float = MAX_AGE) -> None:
+
+class UploadCache:
+    """Content hash → Runware UUID, in a small JSON file: an input is uploaded once per base URL and account.
+
+    Uploads belong to the account that made them, so the file is chosen per account (``account`` returns the
+    current key; only ``account_id``, its one-way hash, is used): after switching keys, account B never
+    reuses account A's image ids. The key is asked for each time, as it can change while the app runs.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        base_url: str,
+        max_age: float = MAX_AGE,
+        account: Callable[[], str | None] | None = None,
+    ) -> None:
         self.folder = folder
-        self.path = folder / f"runware-{hashlib.sha1(base_url.encode()).hexdigest()[:10]}.json"
+        self._url_id = hashlib.sha1(base_url.encode()).hexdigest()[:10]
+        self._account = account
         self.max_age = max_age
-        self._entries: dict[str, dict[str, object]] | None = None  # read lazily
+        self._entries: dict[str, dict[str, object]] | None = None  # read lazily, for ``_loaded_for``
+        self._loaded_for: Path | None = None
+
+    @property
+    def path(self) -> Path:
+        key = self._account() if self._account else None
+        suffix = f"-{account_id(key)}" if key else ""
+        return self.folder / f"runware-{self._url_id}{suffix}.json"
 
     def _load(self) -> dict[str, dict[str, object]]:
+        if self._loaded_for != self.path:  # another account since the last read
+            self._entries, self._loaded_for = None, self.path
         if self._entries is None:
             try:
                 raw = json.loads(self.path.read_text())
@@ -84,6 +112,7 @@ class UploadCache:
 
     def _write(self, entries: dict[str, dict[str, object]]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+        path = self._loaded_for or self.path  # the file these entries were read from
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(entries))
-        os.replace(tmp, self.path)
+        os.replace(tmp, path)

@@ -85,12 +85,32 @@ def test_relative_path_is_shown_as_typed_with_the_folder(tmp_path: Path) -> None
 
 
 def test_decompression_bomb_is_refused_before_decoding(tmp_path: Path) -> None:
-    """225 MP in 0.2 MB: refused from its header; the process never holds the decoded pixels (≥ 225 MB)."""
+    """225 MP in 0.2 MB: refused from its header; the process never holds the decoded pixels (≥ 225 MB).
+
+    The peak is the CLI's own (``VmHWM`` of its address space, written at exit): ``ru_maxrss`` would also
+    count the pages of this test process the child was forked from."""
     CORPUS["decompression bomb"][1](tmp_path / "bomb.png")
-    code, _, err, peak_kb = run_cli(
-        "generate", *IMAGE_MODEL, "--first", "bomb.png", home=tmp_path / "h", cwd=tmp_path
+    peak_file = tmp_path / "peak.txt"
+    code = (
+        "import atexit, runpy, sys\n"
+        "def peak():\n"
+        "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]\n"
+        f"    open({str(peak_file)!r}, 'w').write(hwm.split()[1])\n"
+        "atexit.register(peak)\n"
+        "sys.argv = ['kling-desktop', *sys.argv[1:]]\n"
+        "runpy.run_module('kling_desktop', run_name='__main__')\n"
     )
-    _assert_refused(code, err, "first_frame", "bomb.png", "225 megapixels")
+    env = {**os.environ, "KLING_DESKTOP_HOME": str(tmp_path / "h")}
+    result = subprocess.run(
+        [sys.executable, "-c", code, "generate", *IMAGE_MODEL, "--first", "bomb.png"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    _assert_refused(result.returncode, result.stderr, "first_frame", "bomb.png", "225 megapixels")
+    peak_kb = int(peak_file.read_text())
     assert peak_kb < 225 * 1024, f"peak memory {peak_kb / 1024:.0f} MB: the pixels were decoded"
 
 
