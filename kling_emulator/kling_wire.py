@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 from kling_desktop.catalog.models import get_model
 from kling_desktop.catalog.spec import DimensionMode, ModelSpec
 from kling_desktop.core.request import GenerationRequest, Shot
-from kling_desktop.providers.kling_models import air_id_for
+from kling_desktop.providers.kling_models import FRAMES_WITHOUT_SOUND, NO_END_FRAME_WITH_SHOTS, air_id_for
 from kling_emulator.spec_check import workflow_of
 from kling_emulator.state import EmulatorState
 
@@ -177,6 +177,11 @@ def to_request(
     first = next((i["image_url"] for i in images if i.get("type") == "first_frame"), b.get("image"))
     last = next((i["image_url"] for i in images if i.get("type") == "end_frame"), b.get("image_tail"))
     refs = [i["image_url"] for i in images if not i.get("type")]
+    model_name = b.get("model_name")
+    if model_name in FRAMES_WITHOUT_SOUND and first and last and b.get("sound") == "on":
+        raise KlingError(1201, f"{model_name}: start and end frames are supported without sound only")
+    if model_name in NO_END_FRAME_WITH_SHOTS and _truthy(b.get("multi_shot")) and last:
+        raise KlingError(1201, f"{model_name}: multi_shot does not support an end frame")
     videos = b.get("video_list") or []
     if len(videos) > 1:
         raise KlingError(1201, "video_list takes at most 1 video")

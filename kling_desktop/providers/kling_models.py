@@ -96,6 +96,21 @@ MOTION_NEEDS_IMAGE = (
     "or run this request on Runware."
 )
 
+# Combinations Kling documents as unsupported (docs/protocols/kling.md §4.1, §4.12), by model_name. The
+# official API is asked for none of them: the request is refused before anything is sent.
+FRAMES_WITHOUT_SOUND = frozenset({"kling-v2-6"})  # "start/end frame pro without audio"
+NO_END_FRAME_WITH_SHOTS = frozenset({"kling-v3", "kling-v3-omni"})  # multi-shot: no start/end frames
+FIRST_LAST_WITH_SOUND = (
+    "The official Kling API cannot make Kling 2.6 first-and-last-frame videos with sound (Kling documents "
+    "start/end frames without audio only). Turn sound off, drop the last frame, or run this request on "
+    "Runware."
+)
+SHOTS_WITH_END_FRAME = (
+    "The official Kling API cannot combine multi-shot with an end frame on Kling 3.0 and O3 (Kling "
+    "documents no start/end frames for multi-shot). Drop the last frame or the shots, or run this request "
+    "on Runware."
+)
+
 
 def kling_model_for(air_id: str) -> KlingModel | None:
     return KLING_MODELS.get(air_id)

@@ -130,6 +130,12 @@ def check_supported(req: GenerationRequest, spec: ModelSpec, *, can_publish_vide
         raise ProviderError(km_.NO_FAST_MODE, code="unsupported")
     if choose_workflow(req, spec) is W.MOTION_CONTROL and not req.first_frame:
         raise ProviderError(km_.MOTION_NEEDS_IMAGE, code="unsupported")
+    km = kling_model_for(spec.air_id)
+    name = km.model_name if km else None
+    if name in km_.FRAMES_WITHOUT_SOUND and req.first_frame and req.last_frame and req.sound:
+        raise ProviderError(km_.FIRST_LAST_WITH_SOUND, code="unsupported")
+    if name in km_.NO_END_FRAME_WITH_SHOTS and req.shots and req.last_frame:
+        raise ProviderError(km_.SHOTS_WITH_END_FRAME, code="unsupported")
 
 
 def build_identify_face(video: str) -> tuple[str, dict[str, Any]]:
@@ -198,7 +204,7 @@ def build_kling_request(
             image_url=media(req.first_frame),
             video_url=video(req.reference_videos[0]),
             character_orientation=str(req.settings.get("characterOrientation") or "image"),
-            keep_original_sound=_yes_no(req.settings.get("keepOriginalSound"), default=True),
+            keep_original_sound=_yes_no(req.settings.get("keepOriginalSound"), default=False),
         )
     else:
         body.update(_video_body(req, spec, km, media))
@@ -243,8 +249,8 @@ def _omni_body(req: GenerationRequest, spec: ModelSpec, media: Encode, video: Vi
         else []
     )
     videos += [
-        {"video_url": video(v), "refer_type": "feature", "keep_original_sound": keep}
-        for v in req.reference_videos
+        {"video_url": video(v), "refer_type": req.refer_type(i), "keep_original_sound": keep}
+        for i, v in enumerate(req.reference_videos)
     ]
     if videos:
         body["video_list"] = videos  # sound must be off (omitted) with a video (§4.7)

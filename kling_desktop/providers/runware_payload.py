@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kling_desktop.catalog.spec import Kind, ModelSpec
-from kling_desktop.core.request import GenerationRequest
+from kling_desktop.core.request import REFER_TYPE_FAMILIES, GenerationRequest
 
 Uploaded = dict[str, str]  # local path -> Runware imageUUID / mediaUUID
 
@@ -56,7 +56,13 @@ def build_task(req: GenerationRequest, spec: ModelSpec, task_uuid: str, uploaded
     if req.reference_images:
         inputs["referenceImages"] = [uploaded[p] for p in req.reference_images]
     if req.reference_videos:
-        inputs["referenceVideos"] = [uploaded[p] for p in req.reference_videos]
+        if spec.family in REFER_TYPE_FAMILIES:  # O3: each reference says how it is used (the seed's form)
+            inputs["referenceVideos"] = [
+                {"video": uploaded[p], "referType": req.refer_type(i)}
+                for i, p in enumerate(req.reference_videos)
+            ]
+        else:
+            inputs["referenceVideos"] = [uploaded[p] for p in req.reference_videos]
     if req.reference_voices:
         inputs["referenceVoices"] = [uploaded[p] for p in req.reference_voices]
     for key, path in (("video", req.input_video), ("audio", req.input_audio), ("image", req.input_image)):

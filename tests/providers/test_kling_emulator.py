@@ -131,3 +131,39 @@ def test_fault_1303_then_accepted_and_fault_fail() -> None:
         assert emu.submissions["ext-c"] == 1
         _, done = wait_done(emu, f"{T2V}/ext-c")
         assert done["task_status"] == "failed" and done["task_status_msg"] and done["task_result"] == {}
+
+
+def test_documented_unsupported_combinations_are_refused(tmp_path: Path) -> None:
+    img = base64.b64encode(make_png(tmp_path / "a.png", 640, 360).read_bytes()).decode()
+    i2v = "/v1/videos/image2video"
+    frames = {"image": img, "image_tail": img, "mode": "pro", "duration": "5", "prompt": "A door opens"}
+    shots = {
+        "multi_shot": True,
+        "shot_type": "customize",
+        "duration": "5",
+        "multi_prompt": [
+            {"index": 1, "prompt": "Wide", "duration": "2"},
+            {"index": 2, "prompt": "Close", "duration": "3"},
+        ],
+    }
+    omni_shots = shots | {
+        "model_name": "kling-v3-omni",
+        "mode": "pro",
+        "image_list": [{"image_url": img, "type": "first_frame"}, {"image_url": img, "type": "end_frame"}],
+    }
+    with EmulatorServer(delay=0.2, max_side=160) as emu:
+        refused = [
+            call(emu, "POST", i2v, frames | {"model_name": "kling-v2-6", "sound": "on"}).json(),
+            call(
+                emu,
+                "POST",
+                i2v,
+                shots | {"model_name": "kling-v3", "mode": "pro", "image": img, "image_tail": img},
+            ).json(),
+            call(emu, "POST", "/v1/videos/omni-video", omni_shots).json(),
+        ]
+        allowed = call(emu, "POST", i2v, frames | {"model_name": "kling-v2-6", "sound": "off"}).json()
+    assert [r["code"] for r in refused] == [1201, 1201, 1201], refused
+    assert "without sound only" in refused[0]["message"]
+    assert all("multi_shot does not support an end frame" in r["message"] for r in refused[1:])
+    assert allowed["code"] == 0, allowed

@@ -274,7 +274,7 @@ def test_motion_control() -> None:
             "image_url": "AAAA",
             "video_url": "https://host/dance.mp4",
             "character_orientation": "video",
-            "keep_original_sound": "yes",
+            "keep_original_sound": "no",  # the catalog default: off
             "external_task_id": "ext-1",
         },
     )
@@ -361,3 +361,68 @@ def test_error_table_in_plain_words() -> None:
     )
     assert kling_error(5000, "", 500).retryable and kling_error(5001, "", 503).retryable
     assert not kling_error(1203, "", 404).never_received  # a code alone is no proof: kling.py decides
+
+
+def test_documented_unsupported_combinations_are_refused_before_sending() -> None:
+    """Kling 2.6 first+last frame with sound; multi-shot with an end frame on 3.0 and O3 (per provider)."""
+    from kling_desktop.providers.kling import KlingProvider
+    from kling_desktop.providers.runware import RunwareProvider
+
+    kling = KlingProvider("http://127.0.0.1:9", lambda: None, lambda: None, None)  # type: ignore[arg-type]
+    runware = RunwareProvider("http://127.0.0.1:9", lambda: None, None, "/nonexistent")
+    frames_sound = GenerationRequest(
+        model="klingai:kling-video@2.6-pro", first_frame="/in/a.png", last_frame="/in/b.png", sound=True
+    )
+    shots = (Shot(prompt="Wide", duration=3), Shot(prompt="Close", duration=2))
+    cases = [
+        (frames_sound, "Kling 2.6 first-and-last-frame videos with sound"),
+        *[
+            (
+                GenerationRequest(
+                    model=air, first_frame="/in/a.png", last_frame="/in/b.png", shots=shots, duration=5
+                ),
+                "multi-shot with an end frame",
+            )
+            for air in (
+                "klingai:kling-video@3-pro",
+                "klingai:kling-video@3-standard",
+                "klingai:kling-video@o3-pro",
+                "klingai:kling-video@o3-standard",
+            )
+        ],
+    ]
+    for req, words in cases:
+        with pytest.raises(ProviderError, match=words) as info:
+            build(req)
+        assert info.value.code == "unsupported"
+        spec = get_model(req.model)
+        assert words in (kling.request_problem(req, spec) or "")
+        assert runware.request_problem(req, spec) is None  # Runware takes them
+    # the neighbours stay allowed: 2.6 frames without sound; 3.0 shots with a first frame only
+    build(frames_sound.model_copy(update={"sound": False}))
+    build(
+        GenerationRequest(model="klingai:kling-video@3-pro", first_frame="/in/a.png", shots=shots, duration=5)
+    )
+
+
+def test_o3_reference_video_refer_type_is_sent() -> None:
+    req = GenerationRequest(
+        model="klingai:kling-video@o3-pro",
+        prompt="edit this",
+        reference_videos=("https://host/r.mp4",),
+        reference_video_types=("base",),
+    )
+    assert build(req)[1]["video_list"] == [
+        {"video_url": "https://host/r.mp4", "refer_type": "base", "keep_original_sound": "no"}
+    ]
+
+
+def test_motion_control_keeps_sound_only_when_asked() -> None:
+    req = GenerationRequest(
+        model="klingai:kling-video@2.6-pro",
+        first_frame="/in/a.png",
+        reference_videos=("https://host/dance.mp4",),
+    )
+    assert build(req)[1]["keep_original_sound"] == "no"  # unset: the catalog default (off)
+    asked = req.model_copy(update={"settings": {"keepOriginalSound": True}})
+    assert build(asked)[1]["keep_original_sound"] == "yes"

@@ -18,17 +18,13 @@ TASKS = seed_tasks()
 
 def _wire_form(task: dict[str, Any]) -> dict[str, Any]:
     """The seed example as the client sends it: ``inputs.frameImages[{image}]`` (the catalog records why),
-    reference videos by id, plus the two fields every client task carries."""
+    reference videos as the seed prints them (O3: ``{"video", "referType"}``), plus the two fields every
+    client task carries."""
     out = copy.deepcopy(task)
     legacy = out.pop("frameImages", None)
     if legacy:
         out.setdefault("inputs", {})["frameImages"] = [
             {"image": f["inputImage"], "frame": f["frame"]} for f in legacy
-        ]
-    inputs = out.get("inputs", {})
-    if "referenceVideos" in inputs:  # the request has no refer-type field: a reference video is sent by id
-        inputs["referenceVideos"] = [
-            v["video"] if isinstance(v, dict) else v for v in inputs["referenceVideos"]
         ]
     out["deliveryMethod"], out["includeCost"] = "async", True
     if out["taskType"] == "imageInference":
@@ -133,3 +129,35 @@ def test_lip_sync_volumes_and_image_resolution() -> None:
     )
     assert task["taskType"] == "imageInference" and task["numberResults"] == 3 and task["resolution"] == "2k"
     assert task["inputs"] == {"referenceImages": ["ref"]} and "width" not in task
+
+
+def test_o3_reference_videos_carry_their_refer_type() -> None:
+    spec = get_model("klingai:kling-video@o3-pro")
+    req = GenerationRequest(
+        model=spec.air_id,
+        prompt="Same character, new scene",
+        reference_videos=("/ref.mp4",),
+        reference_video_types=("base",),
+    )
+    task = build_task(req, spec, "tid", {"/ref.mp4": "vid-1"})
+    assert task["inputs"]["referenceVideos"] == [{"video": "vid-1", "referType": "base"}]
+    unstated = req.model_copy(update={"reference_video_types": ()})
+    assert build_task(unstated, spec, "tid", {"/ref.mp4": "vid-1"})["inputs"]["referenceVideos"] == [
+        {"video": "vid-1", "referType": "feature"}
+    ]
+
+
+def test_other_models_send_reference_videos_by_id() -> None:
+    spec = get_model("klingai:kling@o1")
+    req = GenerationRequest(
+        model=spec.air_id, prompt="A reference", reference_images=("/r.png",), reference_videos=("/ref.mp4",)
+    )
+    task = build_task(req, spec, "tid", {"/ref.mp4": "vid-1", "/r.png": "img"})
+    assert task["inputs"]["referenceVideos"] == ["vid-1"]
+
+
+def test_refer_types_must_match_the_videos() -> None:
+    with pytest.raises(ValueError, match="one per video"):
+        GenerationRequest(model="m", reference_videos=("/a.mp4",), reference_video_types=("base", "feature"))
+    with pytest.raises(ValueError, match="'edit' is not a reference type"):
+        GenerationRequest(model="m", reference_videos=("/a.mp4",), reference_video_types=("edit",))
