@@ -216,7 +216,9 @@ class JobDriver:
 
     def _contact(self, job: Job) -> Job:
         """A usable answer arrived: no longer waiting (not saved here; the next save carries it)."""
-        return replace(job, last_contact_at=self._now(), waiting_since=None, next_check_at=None, notice="")
+        return replace(
+            job, last_contact_at=self._now(), waiting_since=None, next_check_at=None, notice="", error=""
+        )
 
     # ---- 1. until the provider has the task ------------------------------------------------------------
     async def _until_accepted(self, job: Job, provider: Provider) -> Job:
@@ -296,7 +298,13 @@ class JobDriver:
                     delays = poll_delays()
                     continue
                 attempt += 1  # anything else says nothing about the task: wait and ask again
-                reason: WaitReason = "offline" if exc.code == "offline" else "no-answer"
+                reason: WaitReason = (
+                    "offline" if exc.code == "offline" else "no-answer" if exc.retryable else "refused"
+                )
+                if (
+                    reason == "refused"
+                ):  # the words say what to fix (a key, credit); the task is not in question
+                    job = replace(job, error=exc.message)
                 job = await self._wait_out(job, exc.message, attempt, reason, exc.retry_after)
                 continue
             except (asyncio.CancelledError, _Ended):

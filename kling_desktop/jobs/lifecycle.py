@@ -59,6 +59,9 @@ def waiting_notice(job: Job, now: datetime) -> str:
     if job.wait_reason == "offline":
         tail = f"{safe}; {again}." if job.accepted else f"the job is sent when {who} answers; {again}."
         return f"Offline — waiting for the network. {tail[0].upper()}{tail[1:]}"
+    if job.wait_reason == "refused":  # e.g. the key was revoked: the task itself is not in question
+        why = job.error.rstrip(".") if job.error else f"{who} refused the status query"
+        return f"{why}. {safe[0].upper()}{safe[1:]} at {who}; {again}."
     if job.wait_reason == "file-host":
         return (
             f"The file host has not delivered the result since {_clock_time(job.waiting_since)} — "

@@ -12,7 +12,7 @@ from kling_desktop.jobs.states import JobState, check_transition
 from kling_desktop.providers.base import RemoteOutput
 
 FailedBy = Literal["provider", "refused", "here"]
-WaitReason = Literal["offline", "no-answer", "file-host", "stalled"]
+WaitReason = Literal["offline", "no-answer", "refused", "file-host", "stalled"]
 _OUTPUT_FIELDS = frozenset(f.name for f in fields(RemoteOutput))
 
 
@@ -55,7 +55,7 @@ class Job:
     outputs: tuple[RemoteOutput, ...] = ()  # remote outputs once known, so a download resumes after a crash
     # ---- lifecycle (journal schema step 2) ----
     failed_by: FailedBy | None = None  # who ended a failed job: the provider's verdict, its refusal, or here
-    wait_reason: WaitReason | None = None  # why the job is WAITING / STALLED
+    wait_reason: WaitReason | None = None  # why the job is WAITING / STALLED ("refused": see ``error``)
     waiting_since: str | None = None  # last good contact before the current trouble began
     last_contact_at: str | None = None  # the provider (or file host) last gave a usable answer
     last_progress_at: str | None = None  # the task last moved (state or progress changed)

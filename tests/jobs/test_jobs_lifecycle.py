@@ -110,3 +110,15 @@ def test_outputs_are_typed_and_round_trip_through_the_journal(tmp_path) -> None:
     back = journal.get("j1")
     assert back.outputs == (out,) and isinstance(back.outputs[0], RemoteOutput)
     assert back.request == JOB.request and back.accepted
+
+
+def test_a_refused_status_query_says_what_to_fix_and_that_the_task_is_safe() -> None:
+    job = _accepted(
+        state=S.WAITING,
+        wait_reason="refused",
+        error="Runware rejected the API key. Open Settings → Providers and paste a valid Runware key, then press Retry.",
+        next_check_at=now_iso(NOW + timedelta(minutes=3)),
+    )
+    line = status_line(job, NOW)
+    assert line.startswith("Runware rejected the API key.") and "Your task is safe at Runware" in line
+    assert line.endswith("checking again in 3 min.")

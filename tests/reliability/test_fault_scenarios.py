@@ -318,3 +318,22 @@ def test_resume_picks_up_paid_jobs_an_older_release_failed_on_an_outage(tmp_path
         assert done[0].state is S.DONE and done[0].task_id == legacy.task_id
         assert emu.submissions[legacy.task_id] == 1
         check_video(Path(done[0].files[0]))
+
+
+def test_a_key_refused_while_polling_waits_in_words_and_continues_once_fixed(tmp_path: Path) -> None:
+    with EmulatorServer(delay=1.0, max_side=160) as emu:
+
+        async def revoke_then_fix(runner: JobRunner, job) -> None:
+            while not runner.journal.get(job.id).accepted:
+                await asyncio.sleep(0.01)
+            emu.faults.badkey = True
+            while runner.journal.get(job.id).wait_reason != "refused":
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.3)
+            emu.faults.badkey = False
+
+        out = run_job(emu.base_url, tmp_path, factor=0.01, during=revoke_then_fix)
+        _finished_with_one_submission(out, emu)
+    refused = [e.job for e in out.events if e.job.wait_reason == "refused"]
+    assert refused and refused[0].notice.startswith("Runware rejected the API key")
+    assert "Your task is safe at Runware" in refused[0].notice and out.job.error == ""
