@@ -234,12 +234,13 @@ async def _run_job(req: GenerationRequest, args: argparse.Namespace, paths: AppP
             job = await services.runner.wait(job.id)
     finally:
         await services.aclose()
+    files = [str(Path(f).resolve()) for f in job.files]
     out = {
         "job_id": job.id,
         "status": job.state.value,
         "provider": job.provider,
         "model": req.model,
-        "files": [str(Path(f).resolve()) for f in job.files],
+        "files": files,
         "cost": job.cost,
         "error": job.error or None,
         "accepted": job.accepted,
@@ -249,7 +250,7 @@ async def _run_job(req: GenerationRequest, args: argparse.Namespace, paths: AppP
     if args.json:
         print(json.dumps(out))
     elif job.files:
-        print("\n".join(out["files"]))
+        print("\n".join(files))
     elif args.no_wait and job.accepted:
         print(f"{job.id} accepted by the provider; 'kling-desktop jobs resume' collects it.")
     elif args.no_wait and not job.state.finished:
