@@ -18,6 +18,7 @@ from kling_desktop.catalog.models import get_model
 from kling_desktop.catalog.pricing import estimate_cost
 from kling_desktop.catalog.spec import Kind
 from kling_desktop.core.probe import MediaError, probe_media
+from kling_desktop.providers.kling_models import LIPSYNC_PATH
 from kling_emulator.kling_wire import FAMILIES, KlingError, Media, to_request
 from kling_emulator.spec_check import refusals, seconds_of
 from kling_emulator.state import Task
@@ -218,6 +219,10 @@ def register_routes(server: EmulatorServer) -> None:
         endpoint, _, key = req.path.rpartition("/")
         t = state.find(key)
         if t is None or t.api != "kling" or t.endpoint != endpoint:
+            return envelope(1203, "The requested resource does not exist")
+        if (
+            endpoint == LIPSYNC_PATH and key != t.id
+        ):  # documented by task_id only (list to find an external id)
             return envelope(1203, "The requested resource does not exist")
         return envelope(0, "SUCCEED", task_json(t))
 

@@ -45,6 +45,7 @@ from kling_desktop.providers.descriptors import BaseUrlSetting, CredentialField,
 from kling_desktop.providers.kling_auth import TokenCache
 from kling_desktop.providers.kling_errors import kling_error
 from kling_desktop.providers.kling_models import (
+    LIPSYNC_PATH,
     VIDEO_BY_URL_ONLY,
     kling_model_for,
     needs_video_url,
@@ -67,6 +68,7 @@ Publish = Callable[[Path], Awaitable[str]]  # a local video -> a public URL Klin
 # Kling answers account errors (1100-1102) with HTTP 429 too, so 429 is judged by its envelope code here.
 RETRY_STATUSES = frozenset({408, 500, 502, 503, 504})
 UNKNOWN_TASK = frozenset({"1202", "1203"})
+LIST_PAGES, LIST_PAGE_SIZE = 4, 500  # the newest 2000 tasks of an endpoint are searched for an external id
 log = logging.getLogger(__name__)
 
 
@@ -199,8 +201,24 @@ class KlingProvider:
                 await asyncio.sleep(wait)
                 waited += wait
 
+    async def _listed(self, path: str, external_task_id: str) -> dict[str, Any] | None:
+        """The task with this external_task_id, found in the list query (``GET <path>?pageNum&pageSize``) and
+        filtered here: Kling documents the advanced lip-sync query by ``task_id`` only (kling.md §4.5, §5.2)."""
+        for page in range(1, LIST_PAGES + 1):
+            items = await self._call("GET", f"{path}?pageNum={page}&pageSize={LIST_PAGE_SIZE}")
+            items = items if isinstance(items, list) else []
+            for task in items:
+                info = task.get("task_info") if isinstance(task, dict) else None
+                if isinstance(info, dict) and info.get("external_task_id") == external_task_id:
+                    return task
+            if len(items) < LIST_PAGE_SIZE:
+                break
+        return None
+
     async def _known(self, path: str, external_task_id: str) -> bool:
         """True when Kling already has a task with this external_task_id (on this endpoint)."""
+        if path == LIPSYNC_PATH:
+            return await self._listed(path, external_task_id) is not None
         try:
             data = await self._call("GET", f"{path}/{quote(external_task_id, safe='')}")
         except ProviderError as exc:
@@ -272,7 +290,12 @@ class KlingProvider:
         path = self._paths.get(ctx.task_id) or endpoint_for(ctx.request, ctx.spec)  # after a restart
         key = remote_id or ctx.task_id  # before the server id is known, query by external_task_id
         try:
-            data = await self._call("GET", f"{path}/{quote(key, safe='')}") or {}
+            if remote_id is None and path == LIPSYNC_PATH:  # queried by task_id only: look in the list
+                data = await self._listed(path, ctx.task_id)
+                if data is None:
+                    raise kling_error(1203, "")
+            else:
+                data = await self._call("GET", f"{path}/{quote(key, safe='')}") or {}
         except ProviderError as exc:
             if exc.code in UNKNOWN_TASK and not ctx.acknowledged:
                 raise ProviderError(
