@@ -39,9 +39,9 @@ from kling_desktop.jobs.download import (
 from kling_desktop.jobs.journal import Journal
 from kling_desktop.jobs.lifecycle import (
     DOWNLOAD_DEADLINE,
-    STALL_AFTER,
     STALLED_POLL,
     provider_name,
+    stall_after_for,
     stalled_notice,
     wait_delay,
     waiting_notice,
@@ -277,7 +277,7 @@ class JobDriver:
     def _stall_limit(self, job: Job) -> float:
         if self.stall_after is not None:
             return self.stall_after
-        return STALL_AFTER["image" if get_model(job.model).kind.value == "image" else "video"]
+        return stall_after_for(get_model(job.model).kind.value)
 
     async def _until_result(self, job: Job, provider: Provider) -> Job:
         if job.outputs:
@@ -355,16 +355,16 @@ class JobDriver:
         assert job.last_progress_at is not None
         idle = (now - datetime.fromisoformat(job.last_progress_at)).total_seconds()
         if idle > self._stall_limit(job):
+            first = job.state is not S.STALLED
             job = job.moved(
                 S.STALLED,
                 progress=progress if progress is not None else job.progress,
                 wait_reason="stalled",
                 next_check_at=now_iso(now + timedelta(seconds=STALLED_POLL)),
             )
-            notice = stalled_notice(job, now)
-            first = job.notice == "" or job.wait_reason != "stalled"
-            job = replace(job, notice=notice)
-            await self._save(job, notice if first else "")
+            job = replace(job, notice=stalled_notice(job, now))
+            await self._save(job, job.notice if first else "")
+            _pause_for_tests("stalled")
             return job, STALLED_POLL
         if job.state is not target or moved or job.state in (S.WAITING, S.STALLED):
             job = await self._save(

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,17 @@ WAIT_CAP = 180.0  # the longest wait between two checks while waiting
 STALLED_POLL = 300.0  # a stalled task is still polled, slowly
 STALL_AFTER = {"video": 3600.0, "image": 1200.0}  # no progress for this long: far beyond what a model needs
 DOWNLOAD_DEADLINE = 7200.0  # the file host has not delivered the result for this long: said, still tried
+
+STALL_AFTER_ENV = "KLING_DESKTOP_STALL_AFTER"  # tests: seconds without progress before a task is stalled
+
+
+def stall_after_for(kind: str) -> float:
+    """Seconds without progress after which a task of this kind ("video" / "image") is stalled."""
+    try:
+        return float(os.environ[STALL_AFTER_ENV])
+    except (KeyError, ValueError):
+        return STALL_AFTER["image" if kind == "image" else "video"]
+
 
 PROVIDER_NAMES = {"runware": "Runware", "kling": "Kling", "local": "This computer"}
 

@@ -15,6 +15,7 @@ import pytest
 from kling_desktop.core.probe import probe_media
 from kling_desktop.jobs.clock import ENV as TIME_FACTOR
 from kling_desktop.jobs.journal import Journal
+from kling_desktop.jobs.lifecycle import STALL_AFTER_ENV as STALL_AFTER
 from kling_desktop.jobs.verify import check_video
 from kling_emulator.server import RUNWARE_TEST_KEY, EmulatorServer
 
@@ -26,6 +27,7 @@ def _env(home: Path, emu: EmulatorServer, pause: str | None = None) -> dict[str,
         "KLING_DESKTOP_RUNWARE_URL": emu.base_url,
         "RUNWARE_API_KEY": RUNWARE_TEST_KEY,
         TIME_FACTOR: "0.05",  # waits of the waiting state, 20 times faster
+        STALL_AFTER: "20",  # seconds of the job's clock without progress (1 s here)
     }
     env.pop("KLING_DESKTOP_TEST_PAUSE_AT", None)
     if pause:
@@ -45,6 +47,7 @@ def _env(home: Path, emu: EmulatorServer, pause: str | None = None) -> dict[str,
         ("waiting", "5xx=3"),
         ("waiting", "query_outage=2"),
         ("waiting", "host_outage=2"),
+        ("stalled", "never_finish"),  # no progress for far too long: said stalled, then killed
     ],
 )
 def test_killed_at_each_stage_then_resumed(stage: str, faults: str, tmp_path: Path) -> None:
@@ -82,6 +85,9 @@ def test_killed_at_each_stage_then_resumed(stage: str, faults: str, tmp_path: Pa
         if stage == "waiting":  # killed while waiting, with the words and the next check on record
             assert jobs[0].state.value == "waiting" and jobs[0].notice and jobs[0].next_check_at
             assert jobs[0].accepted == (faults != "5xx=3")
+        if stage == "stalled":
+            assert jobs[0].state.value == "stalled" and "no progress" in jobs[0].notice
+            emu.faults.never_finish = False  # the task moves again while the app is down
         resumed = subprocess.run(
             [sys.executable, "-m", "kling_desktop", "jobs", "resume", "--json"],
             env=_env(home, emu),
