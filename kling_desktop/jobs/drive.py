@@ -247,6 +247,7 @@ class JobDriver:
                         return await self._accepted(job, None, None)
                 if job.state is S.QUEUED:  # a waiting job stays "waiting" (with its words) while it tries
                     job = await self._save(job.moved(S.SUBMITTING))
+                    _pause_for_tests("before-send")  # "submitting" on record, nothing sent yet
                 maybe_sent = True
                 sent = await provider.submit(self._ctx(job))
                 return await self._accepted(job, sent.remote_id, sent.cost)

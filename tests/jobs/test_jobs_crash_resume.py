@@ -39,6 +39,7 @@ def _env(home: Path, emu: EmulatorServer, pause: str | None = None) -> dict[str,
     ("stage", "faults"),
     [
         ("after-journal", ""),
+        ("before-send", ""),  # resume asks Runware, which proves it never got it: sent once, same id
         ("after-submit", ""),
         ("mid-poll", ""),
         ("before-download", ""),
@@ -100,6 +101,8 @@ def test_killed_at_each_stage_then_resumed(stage: str, faults: str, tmp_path: Pa
         assert [j["status"] for j in done] == ["done"]
         task_id = jobs[0].task_id
         assert emu.submissions[task_id] == 1  # paid once, whatever the stage
+        if stage == "before-send":
+            assert jobs[0].state.value == "submitting" and emu.state.received[task_id] == 1
         info = probe_media(done[0]["files"][0])
         assert info.duration == pytest.approx(5.0, abs=0.05)
         assert check_video(Path(done[0]["files"][0])) == info.frames  # complete: decodes to its last frame
