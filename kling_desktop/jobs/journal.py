@@ -170,13 +170,6 @@ class Journal:
             ).fetchall()
         return [job_from_row(r) for r in rows]
 
-    def retries_of(self, job_id: str) -> list[Job]:
-        with self._conn() as c:
-            rows = c.execute(
-                "SELECT * FROM jobs WHERE retry_of = ? ORDER BY created_at", (job_id,)
-            ).fetchall()
-        return [job_from_row(r) for r in rows]
-
     def history(self, job_id: str) -> list[tuple[str, str, str]]:
         with self._conn() as c:
             rows = c.execute(

@@ -17,7 +17,7 @@ from kling_desktop.jobs.clock import ENV as TIME_FACTOR
 from kling_desktop.jobs.journal import Journal
 from kling_desktop.jobs.lifecycle import STALL_AFTER_ENV as STALL_AFTER
 from kling_desktop.jobs.verify import check_video
-from kling_emulator.server import RUNWARE_TEST_KEY, EmulatorServer
+from kling_emulator.server import KLING_TEST_ACCESS, KLING_TEST_SECRET, RUNWARE_TEST_KEY, EmulatorServer
 
 
 def _env(home: Path, emu: EmulatorServer, pause: str | None = None) -> dict[str, str]:
@@ -26,6 +26,9 @@ def _env(home: Path, emu: EmulatorServer, pause: str | None = None) -> dict[str,
         "KLING_DESKTOP_HOME": str(home),
         "KLING_DESKTOP_RUNWARE_URL": emu.base_url,
         "RUNWARE_API_KEY": RUNWARE_TEST_KEY,
+        "KLING_DESKTOP_KLING_URL": emu.base_url,
+        "KLING_ACCESS_KEY": KLING_TEST_ACCESS,
+        "KLING_SECRET_KEY": KLING_TEST_SECRET,
         TIME_FACTOR: "0.05",  # waits of the waiting state, 20 times faster
         STALL_AFTER: "20",  # seconds of the job's clock without progress (1 s here)
     }
@@ -52,6 +55,19 @@ def _env(home: Path, emu: EmulatorServer, pause: str | None = None) -> dict[str,
     ],
 )
 def test_killed_at_each_stage_then_resumed(stage: str, faults: str, tmp_path: Path) -> None:
+    _kill_then_resume(stage, faults, "runware", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("stage", "faults"),
+    [("before-send", ""), ("after-submit", ""), ("waiting", "5xx=3"), ("waiting", "query_outage=2")],
+)
+def test_kling_killed_then_resumed(stage: str, faults: str, tmp_path: Path) -> None:
+    """Kling: the lookup by external_task_id decides; a create is sent again only when it finds nothing."""
+    _kill_then_resume(stage, faults, "kling", tmp_path)
+
+
+def _kill_then_resume(stage: str, faults: str, provider: str, tmp_path: Path) -> None:
     home = tmp_path / "home"
     with EmulatorServer(faults=faults, delay=0.5, max_side=160) as emu:
         cmd = [
@@ -60,7 +76,7 @@ def test_killed_at_each_stage_then_resumed(stage: str, faults: str, tmp_path: Pa
             "kling_desktop",
             "generate",
             "--provider",
-            "runware",
+            provider,
             "--model",
             "klingai:1@1",
             "--prompt",
