@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -34,6 +33,7 @@ from kling_desktop.jobs.states import JobState
 from kling_desktop.library import spend
 from kling_desktop.services import Services
 from kling_desktop.ui.form import GenerationForm
+from kling_desktop.ui.form_host import FormHost
 from kling_desktop.ui.gallery_workspace import GalleryWorkspace
 from kling_desktop.ui.history.panel import HistoryPanel
 from kling_desktop.ui.job_bridge import JobBridge
@@ -64,11 +64,15 @@ class MainWindow(QMainWindow):
         ll.setContentsMargins(4, 4, 4, 4)
         ll.addWidget(self.banner)
         ll.addWidget(self.form)
-        scroll = QScrollArea(widgetResizable=True)
-        scroll.setWidget(left)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(380)
+        scroll = FormHost(left)
+        scroll.setMinimumWidth(scroll.minimumSizeHint().width())
         self.form_scroll = scroll
+        form_pane = QWidget()  # the form scrolls; Generate stays in view under it, whatever the height
+        fp = QVBoxLayout(form_pane)
+        fp.setContentsMargins(0, 0, 0, 4)
+        fp.setSpacing(4)
+        fp.addWidget(scroll, 1)
+        fp.addWidget(self.form.generate_button)
         self.viewer = Viewer(services.paths.cache / "frames")
         self.gallery = GalleryWorkspace(
             services.library,
@@ -98,7 +102,7 @@ class MainWindow(QMainWindow):
         cl.addWidget(self.notices)
         cl.addWidget(self.centre, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(form_pane)
         self.splitter.addWidget(centre)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
@@ -428,9 +432,13 @@ class MainWindow(QMainWindow):
         width, height = (screen.width(), screen.height()) if screen else (1440, 900)
         w, h = max(800, int(width * 0.9)), max(560, int(height * 0.9))
         self.resize(min(w, width), min(h, height))
-        form_w = max(380, min(520, int(w * 0.34)))
-        self.splitter.setSizes([form_w, w - form_w])
-        self.centre.setSizes([int(h * 0.58), int(h * 0.42)])
+        QTimer.singleShot(0, lambda: self.fit_panes(self.width(), self.height()))  # once laid out
+
+    def fit_panes(self, width: int, height: int) -> None:
+        """The form as narrow as it reads well, the viewer the rest; the viewer over the history."""
+        form_w = max(self.form_scroll.minimumWidth(), min(560, int(width * 0.32)))
+        self.splitter.setSizes([form_w, width - form_w])
+        self.centre.setSizes([int(height * 0.58), int(height * 0.42)])
 
     def save_state(self) -> None:
         self.qsettings.setValue("geometry", self.saveGeometry())

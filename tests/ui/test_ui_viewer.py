@@ -64,6 +64,7 @@ def test_arrow_keys_step_one_frame_and_home_end_jump(viewer, qtbot) -> None:
     shows(qtbot, viewer, FRAMES - 1)
     assert "00:00:23" in viewer.bar.position.text()
     qtbot.keyClick(viewer, Qt.Key.Key_Right)  # past the end: still the last frame, not black
+    assert f"Frame {FRAMES} / {FRAMES}" in viewer.bar.position.text()
     shows(qtbot, viewer, FRAMES - 1)
     qtbot.keyClick(viewer, Qt.Key.Key_Home)
     shows(qtbot, viewer, 0)
@@ -76,6 +77,7 @@ def test_clicking_the_scrubber_seeks_and_dragging_scrubs(viewer, qtbot) -> None:
     qtbot.mouseClick(s, Qt.MouseButton.LeftButton, pos=QPoint(round(s.x_of(12)), y))
     shows(qtbot, viewer, 12)
     qtbot.mousePress(s, Qt.MouseButton.LeftButton, pos=QPoint(round(s.x_of(5)), y))
+    shows(qtbot, viewer, 5)  # the press alone seeks
     qtbot.mouseMove(s, QPoint(round(s.x_of(9)), y))
     qtbot.mouseRelease(s, Qt.MouseButton.LeftButton, pos=QPoint(round(s.x_of(18)), y))
     shows(qtbot, viewer, 18)

@@ -23,7 +23,7 @@ from kling_desktop.library.spend import money
 from kling_desktop.ui.names import model_label, provider_name
 
 COLUMNS = ("Status", "Prompt", "Model", "Provider", "Elapsed", "Progress", "Cost", "Created")
-WIDTHS = (110, 260, 150, 90, 64, 70, 90, 130)
+WIDTHS = (96, 200, 140, 80, 60, 66, 84, 100)
 STATUS, PROMPT, MODEL, PROVIDER, ELAPSED, PROGRESS, COST, CREATED = range(len(COLUMNS))
 JOB_ROLE = Qt.ItemDataRole.UserRole
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -179,12 +179,14 @@ class HistoryFilter(QSortFilterProxyModel):
         self.words: list[str] = []
 
     def set_states(self, states: frozenset[JobState] | None) -> None:
+        self.beginFilterChange()
         self.states = states
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_text(self, text: str) -> None:
+        self.beginFilterChange()
         self.words = text.casefold().split()
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
         model = self.sourceModel()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from kling_desktop.jobs.lifecycle import retry_plan, status_line
 from kling_desktop.jobs.model import Job
 from kling_desktop.jobs.states import JobState
-from kling_desktop.ui.history.model import FILTERS, JOB_ROLE, WIDTHS, HistoryFilter, HistoryModel
+from kling_desktop.ui.history.model import FILTERS, JOB_ROLE, PROMPT, WIDTHS, HistoryFilter, HistoryModel
 from kling_desktop.ui.names import model_label
 
 
@@ -56,7 +56,9 @@ class HistoryPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for col, width in enumerate(WIDTHS):
             header.resizeSection(col, width)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(PROMPT, QHeaderView.ResizeMode.Stretch)  # the prompt takes what is left
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(40)
         self.message = QLabel(objectName="hint", wordWrap=True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.retry_button = QPushButton("Retry")

@@ -108,6 +108,8 @@ class CompareView(QWidget):
         self.mode.addItem("Wipe (move the pointer)", "wipe")
         for combo in (self.source, self.mode):
             combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
         bar = QHBoxLayout()
         bar.addWidget(self.source, 1)
         bar.addWidget(self.mode)

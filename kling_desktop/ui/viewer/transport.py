@@ -52,8 +52,13 @@ class TransportBar(QWidget):
         )
         self.position.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.position.setMinimumWidth(90)
-        self.mute_button = _button("🔊", "Mute")
+        self.mute_button = _button("Mute", "Mute", sp.SP_MediaVolume)
         self.mute_button.setCheckable(True)
+        self.mute_button.toggled.connect(
+            lambda on: self.mute_button.setIcon(
+                self.style().standardIcon(sp.SP_MediaVolumeMuted if on else sp.SP_MediaVolume)
+            )
+        )
         self.volume = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100, value=80)
         self.volume.setFixedWidth(80)
         self.volume.setToolTip("Volume")
