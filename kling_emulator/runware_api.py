@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import time
+import uuid
 import zlib
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +46,9 @@ ALLOWED = (
     "frameImages",
     "referenceImages",
     "safety",
+)
+SYNC_WAIT = (
+    120.0  # seconds a deliveryMethod "sync" request is held before it answers with the acknowledgement
 )
 INPUTS = ("frameImages", "referenceImages", "referenceVideos", "referenceVoices", "video", "audio", "image")
 
@@ -161,6 +166,11 @@ def to_request(state: Any, task: dict[str, Any]) -> GenerationRequest:
     )
 
 
+def output_uuid(task_uuid: str, name: str) -> str:
+    """A real UUID per result, distinct from the task's and the same at every poll (results are cumulative)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"kling-emulator:runware/{task_uuid}/{name}"))
+
+
 def register(server: EmulatorServer) -> None:
     from kling_emulator.server import Response
 
@@ -243,7 +253,7 @@ def register(server: EmulatorServer) -> None:
                 "taskType": kind,
                 "taskUUID": task_uuid,
                 "status": "success",
-                key: path.stem,
+                key: output_uuid(task_uuid, path.name),
                 url_key: state.media_url(path.name),
                 "seed": zlib.crc32(path.stem.encode()) & 0x7FFFFFFF,
             }
@@ -251,6 +261,17 @@ def register(server: EmulatorServer) -> None:
                 item["cost"] = round(t.cost / len(t.future.result()), 4)
             items.append(item)
         return items, []
+
+    def wait_for(ack: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Hold a sync request until its task ends; past ``SYNC_WAIT`` answer with the acknowledgement
+        (the task goes on in the background, as the service's own sync timeout does)."""
+        deadline = time.monotonic() + SYNC_WAIT
+        while time.monotonic() < deadline:
+            items, errs = poll(str(ack["taskUUID"]))
+            if errs or any(i.get("status") != "processing" for i in items):
+                return items, errs
+            time.sleep(0.02)
+        return [ack], []
 
     def handle(req: Request) -> Response:
         try:
@@ -296,6 +317,11 @@ def register(server: EmulatorServer) -> None:
                             **({"operation": "upload"} if kind == "mediaStorage" else {}),
                         }
                     )
+                elif kind == "imageInference" and task.get("deliveryMethod", "sync") == "sync":
+                    # Runware's default for images: the same request answers with the result items
+                    items, errs = wait_for(infer(task))
+                    data += items
+                    errors += errs
                 elif kind in ("videoInference", "imageInference"):
                     data.append(infer(task))
                 elif kind == "getResponse":
