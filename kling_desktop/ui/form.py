@@ -1,26 +1,78 @@
-"""The generation form: reshaped by the selected ModelSpec, it builds a GenerationRequest and explains every
-problem next to the field it concerns. Nothing here is specific to one model."""
+"""The generation form: a mode (workflow) per model from the catalog, each showing exactly its inputs. It builds
+a GenerationRequest, explains every problem at the field it concerns, and loses nothing: inputs a model or mode
+does not use stay (greyed) and come back, replacing is undoable, and the form is saved as the artist types."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from kling_desktop.catalog.models import get_model
+from kling_desktop.catalog.models import UnknownModel, get_model
 from kling_desktop.catalog.spec import ModelSpec, Workflow
-from kling_desktop.core.form_fields import visible_fields
-from kling_desktop.core.request import GenerationRequest
-from kling_desktop.core.validation import choose_workflow, problems_for
+from kling_desktop.core.form_draft import DraftWriter, load_draft
+from kling_desktop.core.form_fields import mode_fields, mode_title, visible_fields
+from kling_desktop.core.request import GenerationRequest, Shot
+from kling_desktop.core.rules import Problem
+from kling_desktop.core.validation import problems_for, resolve
+from kling_desktop.ui.form_modes import ModeBar
 from kling_desktop.ui.form_zones import InputZones
 from kling_desktop.ui.frame_zone import ImageDropZone
 from kling_desktop.ui.model_picker import ModelPicker
 from kling_desktop.ui.prompt_editor import PromptEditor
 from kling_desktop.ui.settings_panel import ProviderReason, SettingsPanel
 from kling_desktop.ui.timeline import ShotTimeline
+
+W = Workflow
+FIELD_WORDS = {
+    "model": "Model",
+    "workflow": "Mode",
+    "prompt": "Prompt",
+    "negative_prompt": "Negative prompt",
+    "first_frame": "First frame",
+    "last_frame": "Last frame",
+    "shots": "Shots",
+    "duration": "Duration",
+    "size": "Size",
+    "resolution": "Resolution",
+    "cfg_scale": "CFG scale",
+    "sound": "Native audio",
+    "reference_images": "Reference images",
+    "reference_videos": "Reference video",
+    "reference_video_types": "Reference video",
+    "reference_voices": "Reference voices",
+    "input_video": "Input video",
+    "input_audio": "Input audio",
+    "input_image": "Portrait",
+    "number_results": "Images",
+    "provider": "Provider",
+}
+# Which group box shows the message of a rule broken by a field.
+FIELD_GROUP = {
+    "prompt": "prompt",
+    "negative_prompt": "negative_prompt",
+    "first_frame": "frames",
+    "last_frame": "frames",
+    "shots": "shots",
+    **{n: "zones" for n in ("reference_images", "reference_videos", "reference_voices")},
+    **{n: "zones" for n in ("input_video", "input_audio", "input_image", "reference_video_types")},
+}
+DEFAULT_FRAME_MODEL = "klingai:kling-video@3-pro"
+
+
+def words(problem: Problem) -> str:
+    """The message with its leading key ("input_video: …") replaced by the field's label."""
+    text = problem.message
+    prefix = f"{problem.field}: "
+    if text.startswith(prefix):
+        text = text[len(prefix) :]
+    field = problem.field.split(".", 1)[-1] if problem.field.startswith("settings.") else problem.field
+    label = FIELD_WORDS.get(problem.field, field.replace("_", " ").capitalize())
+    return f"{label}: {text}"
 
 
 class GenerationForm(QWidget):
@@ -32,35 +84,49 @@ class GenerationForm(QWidget):
         provider_reason: ProviderReason,
         request_problem: Callable[[str, GenerationRequest], str | None] | None = None,
         parent: QWidget | None = None,
+        draft_path: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self._request_problem = request_problem
         self.spec: ModelSpec | None = None
+        self.mode: Workflow | None = None
+        self._shown: set[str] = set()
+        self._memory: dict[str, dict[str, Any]] = {}  # per model: its last mode and settings
+        self._undo: list[dict[str, Any]] = []
+        self._loading = False
         self.picker = ModelPicker()
-        self.workflow_label = QLabel(objectName="badge")
+        self.modes = ModeBar()
         self.prompt = PromptEditor("Describe the shot: scene, characters, action, camera, audio & style")
         self.negative = PromptEditor("What to avoid, e.g. blurry, distorted hands", helpers=False)
         self.negative.edit.setMaximumHeight(60)
         self.first = ImageDropZone("First frame", cache_dir)
         self.last = ImageDropZone("Last frame", cache_dir)
+        self.first.clip_frame = "last"  # a clip dropped on the first frame continues from its last frame
+        self.last.clip_frame = "first"  # … and on the last frame, leads into its first frame
         self.swap_button, self.loop_button = QPushButton("⇄ Swap"), QPushButton("↻ Loop")
         self.swap_button.setToolTip("Swap the first and last frames")
         self.loop_button.setToolTip("Use the first frame as the last frame too: a seamless loop")
         self.timeline = ShotTimeline()
         self.zones = InputZones(cache_dir)
         self.settings = SettingsPanel(provider_reason)
+        self.undo_note = QLabel(wordWrap=True)
+        self.undo_button = QPushButton("Undo  (Ctrl+Z)")
+        self.undo_bar = QWidget(objectName="undoBar")
+        ub = QHBoxLayout(self.undo_bar)
+        ub.setContentsMargins(0, 0, 0, 0)
+        ub.addWidget(self.undo_note, 1)
+        ub.addWidget(self.undo_button)
+        self.undo_bar.hide()
         self.problems = QLabel(objectName="error", wordWrap=True)
         self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.generate_button = QPushButton("Generate  (Ctrl+Enter)", objectName="primary")
 
-        self.groups: dict[str, QWidget] = {}
+        self.groups: dict[str, QGroupBox] = {}
+        self.field_errors: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
         layout.addWidget(self._group("Model", self.picker))
-        wf = QHBoxLayout()
-        wf.addWidget(QLabel("Workflow:"))
-        wf.addWidget(self.workflow_label)
-        wf.addStretch(1)
-        layout.addLayout(wf)
+        layout.addWidget(self.modes)
+        layout.addWidget(self.undo_bar)
         layout.addWidget(self._group("Prompt", self.prompt, key="prompt"))
         layout.addWidget(self._group("Negative prompt", self.negative, key="negative_prompt"))
         frames = QWidget()
@@ -77,14 +143,16 @@ class GenerationForm(QWidget):
         layout.addWidget(self._group("Frames", frames, key="frames"))
         layout.addWidget(self._group("Shots", self.timeline, key="shots"))
         layout.addWidget(self._group("Inputs and references", self.zones, key="zones"))
-        layout.addWidget(self._group("Settings", self.settings))
+        layout.addWidget(self._group("Settings", self.settings, key="settings"))
         layout.addWidget(self.problems)
         layout.addWidget(self.generate_button)
         layout.addStretch(1)
+        self._titles = {key: box.title() for key, box in self.groups.items()}
 
         self._revalidate = QTimer(self, singleShot=True, interval=150)
         self._revalidate.timeout.connect(self.refresh)
         self.picker.model_changed.connect(self.set_model)
+        self.modes.mode_changed.connect(self.set_mode)
         for sig in (
             self.prompt.changed,
             self.negative.changed,
@@ -96,85 +164,157 @@ class GenerationForm(QWidget):
         ):
             sig.connect(self._revalidate.start)
         self.swap_button.clicked.connect(self.swap_frames)
-        self.loop_button.clicked.connect(lambda: self.last.set_path(self.first.path()))
+        self.loop_button.clicked.connect(lambda: self._replace_frame(self.last, self.first.path(), "Loop"))
         self.generate_button.clicked.connect(self.generate)
+        self.undo_button.clicked.connect(self.undo)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.generate, context=Qt.ShortcutContext.WindowShortcut)
+        QShortcut(
+            QKeySequence.StandardKey.Undo,
+            self,
+            self.undo,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
+
+        # Saved as you type (off the GUI thread), restored after a crash.
+        self.draft = DraftWriter(draft_path or cache_dir / "form-draft.json")
+        self._draft_timer = QTimer(self, singleShot=True, interval=400)
+        self._draft_timer.timeout.connect(self.save_draft)
+        self.destroyed.connect(lambda *_a, d=self.draft: d.stop())
+        QTimer.singleShot(0, self.restore_draft)
 
     def _group(self, title: str, widget: QWidget, key: str | None = None) -> QGroupBox:
         box = QGroupBox(title)
-        QVBoxLayout(box).addWidget(widget)
+        col = QVBoxLayout(box)
+        col.addWidget(widget)
         if key:
             self.groups[key] = box
+            error = QLabel(objectName="error", wordWrap=True)
+            error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            error.hide()
+            col.addWidget(error)
+            self.field_errors[key] = error
         return box
 
-    # ---- reshaping --------------------------------------------------------------------------------------
+    # ---- model and mode ---------------------------------------------------------------------------------
     def set_model(self, air_id: str) -> None:
         spec = get_model(air_id)
+        if self.spec is not None and self.spec.air_id != air_id:
+            self._remember()
         self.spec = spec
         if self.picker.current() != air_id:
             self.picker.select(air_id)
         self.picker.describe(spec)
-        shown = visible_fields(spec)
-        self.groups["prompt"].setVisible("prompt" in shown)
-        self.groups["negative_prompt"].setVisible("negative_prompt" in shown)
         self.prompt.set_limit(spec.prompt, spec.reference_voices_max or 0)
         self.negative.set_limit(spec.negative_prompt)
-        self.groups["frames"].setVisible("first_frame" in shown)
-        self.last.setVisible("last_frame" in shown)
-        self.swap_button.setVisible("last_frame" in shown)
-        self.loop_button.setVisible("last_frame" in shown)
-        if "last_frame" not in shown:
-            self.last.set_path(None)
         self.first.set_requirement(spec.image_requirement, spec.input_max_mb)
         self.last.set_requirement(spec.image_requirement, spec.input_max_mb)
-        self.groups["shots"].setVisible("shots" in shown)
         if spec.multi_prompt_max:
             self.timeline.configure(spec.multi_prompt_max, next(iter(spec.durations.values()), None))
-        self.zones.configure(spec, shown)
-        self.groups["zones"].setVisible(self.zones.any_visible())
-        self.settings.set_model(spec, choose_workflow(self.current_request(), spec))
+        memory = self._memory.get(air_id, {})
+        remembered = memory.get("mode")
+        if remembered in {w.value for w in spec.workflows}:
+            mode = W(remembered)
+        elif self.mode in spec.workflows:
+            mode = self.mode
+        else:
+            mode = spec.default_workflow()
+        assert mode is not None
+        self.settings.set_model(spec, mode)
+        if memory.get("settings"):
+            self.settings.restore(memory["settings"])
+        self.modes.set_modes(spec, mode)
+        self.set_mode(mode)
+
+    def _remember(self) -> None:
+        if self.spec is not None and self.mode is not None:
+            self._memory[self.spec.air_id] = {"mode": self.mode.value, "settings": self.settings.state()}
+
+    def set_mode(self, mode: Workflow) -> None:
+        spec = self.spec
+        if spec is None or mode not in spec.workflows:
+            return
+        self.mode = mode
+        self.modes.select(mode)
+        self._shown = mode_fields(spec, mode)
+        self.settings.set_workflow(mode)
+        self.settings.show_fields(self._shown)
+        self.zones.configure(spec, self._shown, self._unused_note)
+        self._reshape()
         self.refresh()
 
+    def _unused_note(self, field: str) -> str:
+        spec, mode = self.spec, self.mode
+        assert spec is not None and mode is not None
+        used_elsewhere = field in visible_fields(spec)
+        return f"not used in {mode_title(spec, mode)}" if used_elsewhere else f"not used by {spec.name}"
+
+    def _reshape(self) -> None:
+        """Show what the mode uses; keep what it does not use but holds, greyed, with a note."""
+        shown = self._shown
+        for key, holds in (
+            ("prompt", bool(self.prompt.text().strip())),
+            ("negative_prompt", bool(self.negative.text().strip())),
+            ("shots", bool(self.timeline.shots())),
+        ):
+            box, used = self.groups[key], key in shown
+            box.setVisible(used or holds)
+            box.setEnabled(used)
+            box.setTitle(self._titles[key] + ("" if used else f" — {self._unused_note(key)}"))
+        any_frame = False
+        for zone, key in ((self.first, "first_frame"), (self.last, "last_frame")):
+            used = key in shown
+            zone.setVisible(used or zone.path() is not None)
+            any_frame = any_frame or used or zone.path() is not None
+            zone.set_unused(None if used else self._unused_note(key))
+        both = "first_frame" in shown and "last_frame" in shown
+        self.swap_button.setVisible(both)
+        self.loop_button.setVisible(both)
+        self.groups["frames"].setVisible(any_frame)
+        self.zones.relayout(self._unused_note)
+        self.groups["zones"].setVisible(self.zones.any_visible())
+
     def visible_field_names(self) -> set[str]:
-        """What the artist can see now, by request field name (tests compare it with the ModelSpec)."""
-        out = set()
-        checks = {
+        """What the artist can see and use now, by request field name (tests compare it with the catalog)."""
+
+        def usable(w: QWidget) -> bool:
+            return w.isVisibleTo(self) and w.isEnabledTo(self)
+
+        checks: dict[str, QWidget] = {
             "prompt": self.groups["prompt"],
             "negative_prompt": self.groups["negative_prompt"],
-            "first_frame": self.groups["frames"],
+            "first_frame": self.first,
             "last_frame": self.last,
             "shots": self.groups["shots"],
             "cfg_scale": self.settings.cfg,
             "resolution": self.settings.resolution_combo,
             "number_results": self.settings.count,
-            "duration": self.settings.duration_combo
-            if self.settings.duration_combo.isVisibleTo(self)
-            else self.settings.duration_spin,
             "size": self.settings.size_combo,
         }
-        out |= {name for name, w in checks.items() if w.isVisibleTo(self)}
-        out |= self.zones.visible_names()
-        spec = self.spec
-        if spec:
+        out = {name for name, w in checks.items() if usable(w)}
+        if usable(self.settings.duration_combo) or usable(self.settings.duration_spin):
+            out.add("duration")
+        out |= {n for n, z in self.zones.zones.items() if usable(z)}
+        if self.spec:
             out |= {
                 f"settings.{s.name}"
-                for s in spec.provider_settings
-                if (w := self.settings.setting_widget(s.name)) is not None and w.isVisibleTo(self)
+                for s in self.spec.provider_settings
+                if (w := self.settings.setting_widget(s.name)) is not None and usable(w)
             }
         return out
 
     # ---- building the request ---------------------------------------------------------------------------
     def current_request(self) -> GenerationRequest:
-        spec = self.spec
-        if spec is None:
+        spec, mode = self.spec, self.mode
+        if spec is None or mode is None:
             return GenerationRequest(model="")
-        shown = visible_fields(spec)
-        size = self.settings.size()
+        shown = self._shown
+        size = self.settings.size() if "size" in shown else None
         shots = self.timeline.shots() if "shots" in shown else ()
         z = self.zones
         req = GenerationRequest(
             model=spec.air_id,
+            workflow=mode.value,
             prompt=self.prompt.text() if "prompt" in shown else "",
             negative_prompt=self.negative.text() if "negative_prompt" in shown else "",
             first_frame=self.first.path() if "first_frame" in shown else None,
@@ -182,8 +322,8 @@ class GenerationForm(QWidget):
             shots=shots,
             width=size[0] if size else None,
             height=size[1] if size else None,
-            resolution=self.settings.resolution(),
-            cfg_scale=self.settings.cfg_value(),
+            resolution=self.settings.resolution() if "resolution" in shown else None,
+            cfg_scale=self.settings.cfg_value() if "cfg_scale" in shown else None,
             reference_images=tuple(z.paths("reference_images")),
             reference_videos=tuple(z.paths("reference_videos")),
             reference_voices=tuple(z.paths("reference_voices")),
@@ -192,40 +332,69 @@ class GenerationForm(QWidget):
             input_image=z.portrait.path() if "input_image" in shown else None,
             number_results=self.settings.count.value() if "number_results" in shown else 1,
         )
-        settings = self.settings.settings()
+        settings = {k: v for k, v in self.settings.settings().items() if f"settings.{k}" in shown}
         sound = settings.pop("sound", None)
-        workflow = choose_workflow(req, spec)
-        duration = None if shots else self.settings.duration()
-        settings = {k: v for k, v in settings.items() if _applies(spec, k, req, workflow)}
-        sound = bool(sound) if sound and _applies(spec, "sound", req, workflow) else None
+        duration = None if shots or "duration" not in shown else self.settings.duration()
+        settings = {k: v for k, v in settings.items() if _applies(spec, k, req, mode)}
+        sound = bool(sound) if sound and _applies(spec, "sound", req, mode) else None
         return req.model_copy(update={"duration": duration, "sound": sound, "settings": settings})
 
     def refresh(self) -> None:
         spec = self.spec
         if spec is None:
             return
-        req = self.current_request()
-        workflow = choose_workflow(req, spec)
-        self.workflow_label.setText(workflow.label)
-        self.settings.set_workflow(workflow)
-        shots = self.timeline.shots() if self.groups["shots"].isVisibleTo(self) else ()
+        self._reshape()
+        shots = self.timeline.shots() if "shots" in self._shown else ()
         self.settings.set_shots_total(sum(s.duration for s in shots) if shots else None)
         req = self.current_request()
-        messages = [p.message for p in problems_for(req)]
-        messages += [
-            m
-            for m in (self.first.problem(), self.last.problem())
-            if m and (self.first.isVisible() or self.last.isVisible())
-        ]
+        problems = problems_for(req)
+        at_field: dict[str, list[str]] = {}
+        duration_error = None
+        for p in problems:
+            text = words(p)
+            if p.field == "duration":
+                duration_error = text.split(": ", 1)[1]
+            at_field.setdefault(FIELD_GROUP.get(p.field, "settings"), []).append(text)
+        messages = [words(p) for p in problems]
+        for zone, key in ((self.first, "first_frame"), (self.last, "last_frame")):
+            if key in self._shown and zone.problem():
+                messages.append(f"{FIELD_WORDS[key]}: {zone.problem()}")
         messages += self.zones.problems()
+        if "shots" in self._shown:
+            for text in self.timeline.problems():
+                messages.append(text)
+                at_field.setdefault("shots", []).append(text)
         if not messages and self._request_problem is not None:
             if problem := self._request_problem(self.settings.provider_name(), req):
-                messages.append(f"provider: {problem}")
+                messages.append(f"Provider: {problem}")
+                at_field.setdefault("settings", []).append(f"Provider: {problem}")
+        for key, label in self.field_errors.items():
+            texts = [
+                t for t in dict.fromkeys(at_field.get(key, [])) if key != "settings" or t != duration_error
+            ]
+            label.setText("\n".join(texts))
+            label.setVisible(bool(texts))
+        self.settings.show_duration_error(duration_error)
         self.problems.setText("\n".join(f"• {m}" for m in dict.fromkeys(messages)))
-        from kling_desktop.core.validation import resolve
-
-        seconds = resolve(req).duration if not problems_for(req) else req.duration
+        busy = self.first.busy or self.last.busy or self.zones.busy()
+        self._set_generate(messages, busy)
+        seconds = resolve(req).duration if not problems else req.duration
         self.settings.show_cost(seconds, bool(req.sound), req.number_results)
+        self._draft_timer.start()
+
+    def _set_generate(self, messages: list[str], busy: bool) -> None:
+        if messages:
+            reason = f"Fix first: {messages[0]}" + (
+                f" (and {len(messages) - 1} more)" if len(messages) > 1 else ""
+            )
+        elif busy:
+            reason = "Still checking the inputs…"
+        else:
+            reason = ""
+        self.generate_button.setEnabled(not reason)
+        self.generate_button.setToolTip(reason or "Send this request (Ctrl+Enter)")
+        self.generate_button.setText("Generate  (Ctrl+Enter)" if not reason else "Generate — not ready")
+        self.generate_reason = reason
 
     def problem_messages(self) -> list[str]:
         return [m[2:] for m in self.problems.text().split("\n") if m]
@@ -239,28 +408,160 @@ class GenerationForm(QWidget):
             return
         self.generate_requested.emit(self.current_request(), self.settings.provider_name())
 
-    # ---- loading (Remix, Continue from last frame, Animate this) ----------------------------------------
-    def load_request(self, req: GenerationRequest) -> None:
-        self.set_model(req.model)
-        self.prompt.set_text(req.prompt)
-        self.negative.set_text(req.negative_prompt)
-        self.first.set_path(req.first_frame)
-        self.last.set_path(req.last_frame)
-        if req.shots:
-            self.timeline.set_shots(req.shots)
-        self.zones.load(req)
-        self.settings.load(req)
+    # ---- the whole form as data: undo, the draft, model memory -------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        self._remember()
+        return {
+            "model": self.spec.air_id if self.spec else None,
+            "mode": self.mode.value if self.mode else None,
+            "prompt": self.prompt.text(),
+            "negative_prompt": self.negative.text(),
+            "first_frame": self.first.path(),
+            "last_frame": self.last.path(),
+            "shots": [[s.prompt, s.duration] for s in self.timeline.shots()],
+            "zones": {name: zone.paths() for name, zone in self.zones.lists.items()},
+            "input_image": self.zones.portrait.path(),
+            "memory": {k: dict(v) for k, v in self._memory.items()},
+        }
+
+    def restore(self, snap: dict[str, Any]) -> None:
+        self._loading = True
+        try:
+            self._memory = {str(k): dict(v) for k, v in (snap.get("memory") or {}).items()}
+            self.prompt.set_text(str(snap.get("prompt") or ""))
+            self.negative.set_text(str(snap.get("negative_prompt") or ""))
+            _set_if_changed(self.first, snap.get("first_frame"))
+            _set_if_changed(self.last, snap.get("last_frame"))
+            self.timeline.set_shots([Shot(prompt=p, duration=d) for p, d in snap.get("shots") or []])
+            for name, zone in self.zones.lists.items():
+                paths = list((snap.get("zones") or {}).get(name) or [])
+                if paths != zone.paths():
+                    zone.set_paths(paths)
+            _set_if_changed(self.zones.portrait, snap.get("input_image"))
+            model = snap.get("model")
+            if model:
+                try:
+                    get_model(str(model))
+                except UnknownModel:
+                    model = None
+            if model:
+                self.spec = None  # do not overwrite the restored memory with the current controls
+                self.mode = W(snap["mode"]) if snap.get("mode") in {w.value for w in W} else None
+                self.set_model(str(model))
+        finally:
+            self._loading = False
         self.refresh()
 
+    def _holds_something(self) -> bool:
+        snap = self.snapshot()
+        return bool(
+            snap["prompt"].strip()
+            or snap["negative_prompt"].strip()
+            or snap["first_frame"]
+            or snap["last_frame"]
+            or snap["shots"]
+            or any(snap["zones"].values())
+            or snap["input_image"]
+        )
+
+    def _offer_undo(self, what: str) -> None:
+        self._undo.append(self.snapshot())
+        del self._undo[:-20]
+        self.undo_note.setText(f"{what}. Changed your mind?")
+        self.undo_bar.show()
+
+    def undo(self) -> None:
+        """Put back what the last Remix or frame replacement changed."""
+        if not self._undo:
+            return
+        self.restore(self._undo.pop())
+        if not self._undo:
+            self.undo_bar.hide()
+        else:
+            self.undo_note.setText("Restored. An earlier replacement can be undone too.")
+
+    def save_draft(self) -> None:
+        if self.spec is not None and not self._loading:
+            self.draft.submit(self.snapshot())
+
+    def restore_draft(self) -> bool:
+        """After a crash (or any restart), put back the form as it was last typed."""
+        snap = load_draft(self.draft.path)
+        if not snap or not snap.get("model"):
+            return False
+        self.restore(snap)
+        return True
+
+    # ---- loading (Remix, Continue from last frame, Animate this, use this frame) -------------------------
+    def load_request(self, req: GenerationRequest) -> None:
+        """Remix: the request replaces the form; what was there can be had back with Undo."""
+        if self._holds_something():
+            self._offer_undo("The form was replaced by a remix")
+        self._loading = True
+        try:
+            self.set_model(req.model)
+            if req.workflow and req.workflow in {w.value for w in self.spec.workflows}:  # type: ignore[union-attr]
+                self.set_mode(W(req.workflow))
+            else:
+                self.set_mode(_mode_of(req, self.spec))  # type: ignore[arg-type]
+            self.prompt.set_text(req.prompt)
+            self.negative.set_text(req.negative_prompt)
+            self.first.set_path(req.first_frame)
+            self.last.set_path(req.last_frame)
+            self.timeline.set_shots(req.shots)
+            self.zones.load(req)
+            self.settings.load(req)
+        finally:
+            self._loading = False
+        self.refresh()
+
+    def use_frame(self, slot: str, image_path: str, source_label: str = "the viewer") -> None:
+        """'Use this frame as first/last frame': replaces the slot's image, with Undo when it held one."""
+        spec = self.spec
+        key = "first_frame" if slot == "first" else "last_frame"
+        zone = self.first if slot == "first" else self.last
+        if zone.path():
+            self._offer_undo(f"The {slot} frame was replaced by a frame from {source_label}")
+        if spec is None or not spec.allows_frame(slot):  # type: ignore[arg-type]
+            self.set_model(DEFAULT_FRAME_MODEL)
+            spec = self.spec
+        assert spec is not None
+        if key not in self._shown:
+            mode = next(w for w, frames in spec.frame_images.items() if slot in frames)
+            self.set_mode(mode)
+        zone.set_path(image_path)
+        zone.note_source(f"From {source_label}")
+
+    set_frame = use_frame
+
     def set_first_frame(self, path: str) -> None:
-        if self.spec is None or "first_frame" not in visible_fields(self.spec):
-            self.set_model("klingai:kling-video@3-pro")
-        self.first.set_path(path)
+        self.use_frame("first", path, "the gallery")
+
+    def _replace_frame(self, zone: ImageDropZone, path: str | None, what: str) -> None:
+        if zone.path() and zone.path() != path:
+            self._offer_undo(f"{what} replaced the {'first' if zone is self.first else 'last'} frame")
+        zone.set_path(path)
 
     def swap_frames(self) -> None:
         first, last = self.first.path(), self.last.path()
         self.first.set_path(last)
         self.last.set_path(first)
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802
+        self.save_draft()
+        super().closeEvent(event)
+
+
+def _set_if_changed(zone: ImageDropZone, path: object) -> None:
+    value = str(path) if path else None
+    if value != zone.path():
+        zone.set_path(value)
+
+
+def _mode_of(req: GenerationRequest, spec: ModelSpec) -> Workflow:
+    from kling_desktop.core.validation import choose_workflow
+
+    return choose_workflow(req, spec)
 
 
 def _applies(spec: ModelSpec, name: str, req: GenerationRequest, workflow: Workflow) -> bool:

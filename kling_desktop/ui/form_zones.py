@@ -3,6 +3,7 @@ Each is shown only where the ModelSpec has it, and checks its files against the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -17,6 +18,11 @@ from kling_desktop.ui.frame_zone import ImageDropZone
 from kling_desktop.ui.media_zone import Checker, MediaListZone
 
 W = Workflow
+Note = Callable[[str], str]  # field name -> "not used by …"
+
+
+def _not_used(_field: str) -> str:
+    return "not used here"
 
 
 def _media_checker(field: str, limit: MediaRequirement | None, kind: str, max_mb: float | None) -> Checker:
@@ -53,17 +59,17 @@ class InputZones(QWidget):
             "input_audio": MediaListZone("Input audio", "audio"),
         }
         self.portrait = ImageDropZone("Portrait", cache_dir)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.portrait, 0, 0)
-        for i, zone in enumerate(self.lists.values(), 1):
-            grid.addWidget(zone, i // 2, i % 2)
-        for zone in (*self.lists.values(), self.portrait):
+        self.zones: dict[str, MediaListZone | ImageDropZone] = {"input_image": self.portrait, **self.lists}
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        for zone in self.zones.values():
             zone.changed.connect(self.changed)
         self._shown: set[str] = set()
+        self._laid_out: list[str] = []
 
-    def configure(self, spec: ModelSpec, shown: set[str]) -> None:
-        self._shown = {n for n in (*self.lists, "input_image") if n in shown}
+    def configure(self, spec: ModelSpec, shown: set[str], unused_note: Note = _not_used) -> None:
+        """Show the zones of this mode; a zone the mode does not use stays, greyed, while it holds files."""
+        self._shown = {n for n in self.zones if n in shown}
         refs = spec.reference_images
         max_refs = spec.max_reference_images
         where = ", ".join(f"{w.label.lower()}: {r.min}–{r.max}" for w, r in refs.items())
@@ -101,16 +107,29 @@ class InputZones(QWidget):
             1, ia.describe() if ia else "", _media_checker("input_audio", ia, "audio", None)
         )
         self.portrait.set_requirement(spec.input_image)
-        for name, zone in self.lists.items():
-            zone.setVisible(name in self._shown)
-            if name not in self._shown:
-                zone.set_paths([])
-        self.portrait.setVisible("input_image" in self._shown)
-        if "input_image" not in self._shown:
-            self.portrait.set_path(None)
+        self.relayout(unused_note)
+
+    def _holds(self, name: str) -> bool:
+        zone = self.zones[name]
+        return bool(zone.paths()) if isinstance(zone, MediaListZone) else zone.path() is not None
+
+    def relayout(self, unused_note: Note = _not_used) -> None:
+        """Visible zones fill a two-column grid in reading order: no holes, no diagonals."""
+        order = [n for n in self.zones if n in self._shown or self._holds(n)]
+        for name, zone in self.zones.items():
+            zone.set_unused(None if name in self._shown else unused_note(name))
+            zone.setVisible(name in order)
+        if order == self._laid_out:
+            return
+        for zone in self.zones.values():
+            self.grid.removeWidget(zone)
+        for i, name in enumerate(order):
+            span = 2 if i == len(order) - 1 and i % 2 == 0 else 1
+            self.grid.addWidget(self.zones[name], i // 2, i % 2, 1, span)
+        self._laid_out = order
 
     def any_visible(self) -> bool:
-        return bool(self._shown)
+        return bool(self._laid_out)
 
     def visible_names(self) -> set[str]:
         return set(self._shown)

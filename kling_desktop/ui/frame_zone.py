@@ -25,6 +25,7 @@ from kling_desktop.core.images import ImageError, ImageInfo, check_image, inspec
 from kling_desktop.ui.workers import run_in_thread
 
 MAX_URL_BYTES = 50 * 1024 * 1024
+VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".mkv")
 PREVIEW = QSize(220, 124)
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff)"
 
@@ -46,6 +47,20 @@ def fetch_image_url(url: str, folder: Path) -> Path:
     except httpx.HTTPError as exc:
         raise ImageError(f"The dropped address could not be downloaded ({type(exc).__name__}).") from None
     target.write_bytes(bytes(data))
+    return target
+
+
+def save_clip_frame(clip: str, which: str, folder: Path) -> Path:
+    """The first or last frame of a video as a PNG in ``folder`` (named by clip and frame). Runs off-thread."""
+    from kling_desktop.core.probe import extract_frame
+
+    folder.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha256(
+        f"{Path(clip).resolve()}:{Path(clip).stat().st_mtime_ns}:{which}".encode()
+    ).hexdigest()
+    target = folder / f"{Path(clip).stem}-{which}-{key[:10]}.png"
+    if not target.exists():
+        extract_frame(clip, "first" if which == "first" else "last").convert("RGB").save(target, "PNG")
     return target
 
 
@@ -76,9 +91,12 @@ class ImageDropZone(QFrame):
         self.max_mb: float | None = None
         self._path: str | None = None
         self._problem: str | None = None
+        self._source = ""  # where the image came from, said under it ("Last frame of clip.mp4")
+        self.clip_frame = "last"  # which frame of a dropped clip this zone takes: "first" or "last"
         self.busy = False
         self._generation = 0
-        self.title = QLabel(f"<b>{title}</b>")
+        self.title_text = title
+        self.title = QLabel(f"<b>{title}</b>", wordWrap=True)
         self.preview = QLabel(
             "Drop an image here,\npaste (Ctrl+V) or browse", alignment=Qt.AlignmentFlag.AlignCenter
         )
@@ -109,13 +127,28 @@ class ImageDropZone(QFrame):
     def problem(self) -> str | None:
         return self._problem
 
+    def set_title(self, title: str) -> None:
+        self.title_text = title
+        self.title.setText(f"<b>{title}</b>")
+
+    def set_unused(self, note: str | None) -> None:
+        """Greyed with a note while the model or mode does not use the image it holds."""
+        self.setEnabled(note is None)
+        self.title.setText(f"<b>{self.title_text}</b>" + (f" — {note}" if note else ""))
+
     def set_requirement(self, requirement: ImageRequirement | None, max_mb: float | None = None) -> None:
         self.requirement, self.max_mb = requirement, max_mb
         if self._path:
             self.set_path(self._path)
 
-    def set_path(self, path: str | None) -> None:
+    def note_source(self, text: str) -> None:
+        self._source = text
+        if self._path and not self.busy:
+            self.info.setText(self.info.text() + f"\n{text}")
+
+    def set_path(self, path: str | None, source: str = "") -> None:
         self._generation += 1
+        self._source = source
         self._path, self._problem = path, None
         if not path:
             self._show_empty()
@@ -142,7 +175,7 @@ class ImageDropZone(QFrame):
         else:
             info, problems, image = result  # type: ignore[misc]
             self.preview.setPixmap(QPixmap.fromImage(image))
-            text = info.describe()
+            text = info.describe() + (f"\n{self._source}" if self._source else "")
             if problems:
                 self._problem = " ".join(problems)
                 text += "\n" + self._problem
@@ -178,6 +211,9 @@ class ImageDropZone(QFrame):
         if mime is None:
             return False
         for url in mime.urls():
+            if url.isLocalFile() and url.toLocalFile().lower().endswith(VIDEO_SUFFIXES):
+                self.take_clip_frame(url.toLocalFile())
+                return True
             if url.isLocalFile():
                 self.set_path(url.toLocalFile())
                 return True
@@ -198,6 +234,30 @@ class ImageDropZone(QFrame):
             return True
         self._reject("That is not an image file, an image or an image address.")
         return False
+
+    def take_clip_frame(self, clip: str) -> None:
+        """A clip (from the gallery or the file manager): this zone takes its first or last frame, and says so."""
+        self._generation += 1
+        gen, which = self._generation, self.clip_frame
+        self.busy = True
+        self.info.setText(f"Reading the {which} frame of {Path(clip).name}…")
+        folder = self.cache_dir / "clip-frames"
+        run_in_thread(
+            lambda: str(save_clip_frame(clip, which, folder)),
+            lambda r, e: self._clip_frame_ready(gen, clip, which, r, e),
+            self,
+        )
+
+    def _clip_frame_ready(
+        self, generation: int, clip: str, which: str, path: object, error: Exception | None
+    ) -> None:
+        if generation != self._generation:
+            return
+        if error is not None:
+            self.busy = False
+            self._reject(f"{Path(clip).name}: its {which} frame could not be read ({error}).")
+        else:
+            self.set_path(str(path), source=f"The {which} frame of {Path(clip).name}")
 
     def _fetch(self, url: QUrl) -> None:
         self._generation += 1
@@ -230,6 +290,14 @@ class ImageDropZone(QFrame):
         )
 
     def _reject(self, message: str) -> None:
+        """A drop or paste that failed. A good image already here stays, and stays valid."""
+        self.busy = False
+        if self._path and self._problem is None:
+            self.info.setText(f"{message}\nKept the image that was here.")
+            self.info.setObjectName("hint")
+            self.info.style().polish(self.info)
+            self.changed.emit()
+            return
         self._problem = message
         self.info.setText(message)
         self.info.setObjectName("error")

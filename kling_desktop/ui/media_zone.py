@@ -39,6 +39,7 @@ class MediaListZone(QFrame):
         self.max_count = 1
         self.checker: Checker | None = None
         self.setAcceptDrops(True)
+        self.title_text = title
         self.title = QLabel(f"<b>{title}</b>")
         self.limits = QLabel(objectName="hint", wordWrap=True)
         self.list = QListWidget()
@@ -62,27 +63,38 @@ class MediaListZone(QFrame):
     def configure(self, max_count: int, limits_text: str, checker: Checker | None) -> None:
         self.max_count, self.checker = max_count, checker
         self.limits.setText(f"Up to {max_count} · {limits_text}" if max_count > 1 else limits_text)
-        while self.list.count() > max_count:
-            self.list.takeItem(self.list.count() - 1)
-        self._refresh()
+        self._refresh()  # files beyond the new limit stay (nothing is lost); problems() names the excess
+
+    def set_unused(self, note: str | None) -> None:
+        """Greyed with a note while the model or mode does not use what it holds."""
+        self.setEnabled(note is None)
+        self.title.setText(f"<b>{self.title_text}</b>" + (f" — {note}" if note else ""))
 
     def paths(self) -> list[str]:
         return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
 
     def problems(self) -> list[str]:
-        return [p for path in self.paths() for p in self._problems.get(path, [])]
+        out = [p for path in self.paths() for p in self._problems.get(path, [])]
+        if self.list.count() > self.max_count:
+            out.append(
+                f"{self.title_text}: at most {self.max_count} here; remove {self.list.count() - self.max_count}."
+            )
+        return out
 
     def set_paths(self, paths: list[str]) -> None:
         self.list.clear()
         self._problems.clear()
-        for p in paths[: self.max_count]:
-            self.add_path(p)
+        for p in paths:
+            self._append(p)
         self._refresh()
 
     def add_path(self, path: str) -> None:
         if self.list.count() >= self.max_count:
             self.limits.setText(f"At most {self.max_count} — remove one first.")
             return
+        self._append(path)
+
+    def _append(self, path: str) -> None:
         item = QListWidgetItem(f"{Path(path).name} — checking…")
         item.setData(Qt.ItemDataRole.UserRole, path)
         self.list.addItem(item)

@@ -64,7 +64,7 @@ class PromptEditor(QWidget):
     def _rebuild_menu(self) -> None:
         self.menu.clear()
         self.menu.addAction(
-            "Prompt structure (Scene · Characters · Action · Camera · Audio & Style)",
+            "Prompt structure (Scene · Characters · Action · Camera · Audio && Style)",  # && shows one &
             lambda: self._insert(STRUCTURE),
         )
         cam = self.menu.addMenu("Camera move")

@@ -13,6 +13,13 @@ from kling_desktop.catalog.spec import DimensionMode, Durations, ModelSpec, Prov
 from kling_desktop.providers.registry import descriptors
 
 _UNSET = object()
+# Words for the provider's raw choice values (the request keeps the raw value).
+CHOICE_LABELS = {
+    "customize": "Custom (your shots as written)",
+    "intelligence": "Automatic (the model plans the cuts)",
+    "image": "As in the image",
+    "video": "As in the reference video",
+}
 ProviderReason = Callable[[str, ModelSpec], "str | None"]
 
 
@@ -26,7 +33,9 @@ class SettingsPanel(QWidget):
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.duration_combo = QComboBox()
-        self.duration_spin = QSpinBox(suffix=" s")
+        # Typed values stay as typed; an out-of-range one gets a message at the field (the request's check).
+        self.duration_spin = QSpinBox(suffix=" s", minimum=1, maximum=99, keyboardTracking=False)
+        self.duration_error = QLabel(objectName="error", wordWrap=True)
         self.duration_note = QLabel(objectName="hint")
         self.size_combo = QComboBox()
         self.size_note = QLabel(objectName="hint")
@@ -39,6 +48,7 @@ class SettingsPanel(QWidget):
             ("Duration", self.duration_combo),
             ("Duration", self.duration_spin),
             ("", self.duration_note),
+            ("", self.duration_error),
             ("Size", self.size_combo),
             ("Size", self.size_note),
             ("Resolution", self.resolution_combo),
@@ -60,7 +70,17 @@ class SettingsPanel(QWidget):
         ):
             sig.connect(self.changed)
         self._durations: object = _UNSET
+        self._chosen_duration: float | None = None
+        self.duration_combo.activated.connect(lambda _i: self._remember_duration())
+        self.duration_spin.valueChanged.connect(lambda _v: self._remember_duration())
         self.spec: ModelSpec | None = None
+
+    def _remember_duration(self) -> None:
+        self._chosen_duration = self.duration()
+
+    def show_duration_error(self, message: str | None) -> None:
+        self.duration_error.setText(message or "")
+        self._show(self.duration_error, bool(message))
 
     def _show(self, widget: QWidget, shown: bool) -> None:
         widget.setVisible(shown)
@@ -123,7 +143,7 @@ class SettingsPanel(QWidget):
             self.size_combo.addItem("Match the first reference (pick a resolution)", None)
         for d in spec.dimensions:
             self.size_combo.addItem(d.label, (d.width, d.height))
-        if previous is not None and (i := self.size_combo.findData(previous)) >= 0:
+        if previous is not None and (i := _find(self.size_combo, previous)) >= 0:
             self.size_combo.setCurrentIndex(i)
         self.size_combo.blockSignals(False)
         self._show(self.size_combo, explicit and bool(spec.dimensions))
@@ -162,9 +182,13 @@ class SettingsPanel(QWidget):
             for v in d.values:
                 self.duration_combo.addItem(f"{v:g} s", v)
             self.duration_combo.setCurrentIndex(max(0, self.duration_combo.findData(d.default)))
+            if (i := self.duration_combo.findData(self._chosen_duration)) >= 0:
+                self.duration_combo.setCurrentIndex(i)  # the artist's choice survives a mode switch
         elif d:
-            self.duration_spin.setRange(int(d.min or 1), int(d.max or 15))
-            self.duration_spin.setValue(int(d.default))
+            chosen = self._chosen_duration
+            self.duration_spin.blockSignals(True)  # a programmatic value is not the artist's choice
+            self.duration_spin.setValue(int(chosen if chosen is not None and d.allows(chosen) else d.default))
+            self.duration_spin.blockSignals(False)
 
     def _build_settings(self, spec: ModelSpec) -> None:
         for w in self._setting_widgets.values():
@@ -204,10 +228,54 @@ class SettingsPanel(QWidget):
             if isinstance(w, QCheckBox):
                 out[name] = w.isChecked()
             elif isinstance(w, QComboBox):
-                out[name] = w.currentText()
+                out[name] = w.currentData()
             elif isinstance(w, QDoubleSpinBox):
                 out[name] = w.value()
         return out
+
+    def state(self) -> dict[str, Any]:
+        """Every control's value, to put back with ``restore`` when the artist returns to this model."""
+        return {
+            "duration": self.duration(),
+            "size": self.size_combo.currentData(),
+            "resolution": self.resolution_combo.currentData(),
+            "cfg": self.cfg.value(),
+            "count": self.count.value(),
+            "settings": self.settings(),
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.blockSignals(True)
+        duration = state.get("duration")
+        if duration is not None:
+            self._chosen_duration = duration
+            if (i := self.duration_combo.findData(duration)) >= 0:
+                self.duration_combo.setCurrentIndex(i)
+            self.duration_spin.blockSignals(True)
+            self.duration_spin.setValue(int(duration))
+            self.duration_spin.blockSignals(False)
+        size = state.get("size")
+        if (i := _find(self.size_combo, tuple(size) if size else None)) >= 0:
+            self.size_combo.setCurrentIndex(i)
+        if (i := _find(self.resolution_combo, state.get("resolution"))) >= 0:
+            self.resolution_combo.setCurrentIndex(i)
+        if state.get("cfg") is not None:
+            self.cfg.setValue(float(state["cfg"]))
+        self.count.setValue(int(state.get("count") or 1))
+        self._put_settings(state.get("settings") or {})
+        self.blockSignals(False)
+
+    def _put_settings(self, values: dict[str, Any]) -> None:
+        for name, w in self._setting_widgets.items():
+            if name not in values:
+                continue
+            if isinstance(w, QCheckBox):
+                w.setChecked(bool(values[name]))
+            elif isinstance(w, QComboBox):
+                if (i := w.findData(values[name])) >= 0:
+                    w.setCurrentIndex(i)
+            elif isinstance(w, QDoubleSpinBox):
+                w.setValue(float(values[name]))
 
     def load(self, req: Any) -> None:
         """Put a request's settings back into the controls (Remix)."""
@@ -215,23 +283,22 @@ class SettingsPanel(QWidget):
             if (i := self.duration_combo.findData(req.duration)) >= 0:
                 self.duration_combo.setCurrentIndex(i)
             self.duration_spin.setValue(int(req.duration))
-        if req.width and (i := self.size_combo.findData((req.width, req.height))) >= 0:
+        if req.width and (i := _find(self.size_combo, (req.width, req.height))) >= 0:
             self.size_combo.setCurrentIndex(i)
         if req.resolution and (i := self.resolution_combo.findData(req.resolution)) >= 0:
             self.resolution_combo.setCurrentIndex(i)
         if req.cfg_scale is not None:
             self.cfg.setValue(req.cfg_scale)
         self.count.setValue(req.number_results)
-        values = {**req.settings, "sound": bool(req.sound)}
+        self._put_settings({**req.settings, "sound": bool(req.sound)})
+
+    def show_fields(self, fields: set[str]) -> None:
+        """Only the controls of the current mode are shown (the others keep their values)."""
         for name, w in self._setting_widgets.items():
-            if name not in values:
-                continue
-            if isinstance(w, QCheckBox):
-                w.setChecked(bool(values[name]))
-            elif isinstance(w, QComboBox):
-                w.setCurrentText(str(values[name]))
-            elif isinstance(w, QDoubleSpinBox):
-                w.setValue(float(values[name]))
+            self._show(w, f"settings.{name}" in fields)
+        self._show(self.resolution_combo, "resolution" in fields)
+        self._show(self.cfg, "cfg_scale" in fields)
+        self._show(self.count, "number_results" in fields)
 
     def setting_widget(self, name: str) -> QWidget | None:
         return self._setting_widgets.get(name)
@@ -252,6 +319,11 @@ class SettingsPanel(QWidget):
             self.cost.setText(f"Cost: {cloud}{mark}")
 
 
+def _find(combo: QComboBox, value: object) -> int:
+    """The index whose data equals ``value`` (QComboBox.findData cannot compare Python tuples or None)."""
+    return next((i for i in range(combo.count()) if combo.itemData(i) == value), -1)
+
+
 def _setting_widget(s: ProviderSetting) -> QWidget:
     if s.type == "bool":
         box = QCheckBox()
@@ -259,9 +331,10 @@ def _setting_widget(s: ProviderSetting) -> QWidget:
         return box
     if s.type == "choice":
         combo = QComboBox()
-        combo.addItems(list(s.choices))
+        for choice in s.choices:
+            combo.addItem(CHOICE_LABELS.get(choice, choice.capitalize()), choice)
         if s.default in s.choices:
-            combo.setCurrentText(str(s.default))
+            combo.setCurrentIndex(combo.findData(s.default))
         return combo
     spin = QDoubleSpinBox(decimals=2, singleStep=0.1)
     spin.setRange(s.min if s.min is not None else 0.0, s.max if s.max is not None else 10.0)

@@ -30,6 +30,7 @@ EDGE = 6.0
 class _Shot:
     prompt: str
     seconds: int
+    color: str = COLORS[0]  # the shot's own colour: it moves with the shot
 
 
 class TimelineBar(QWidget):
@@ -59,7 +60,7 @@ class TimelineBar(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), QColor("#22252b"))
         for i, r in enumerate(self._rects()):
-            p.setBrush(QColor(COLORS[i % len(COLORS)]))
+            p.setBrush(QColor(self.shots[i].color))
             p.setPen(QPen(QColor("#1d1f24"), 2))
             p.drawRoundedRect(r.adjusted(1, 0, -1, 0), 5, 5)
             p.setPen(QColor("#ffffff"))
@@ -116,6 +117,8 @@ class ShotTimeline(QWidget):
         self.max_shots = 6
         self.durations: Durations | None = None
         self._shots: list[_Shot] = []
+        self._spins: list[QSpinBox] = []
+        self._notes: list[QLabel] = []
         self.bar = TimelineBar()
         self.rows = QGridLayout()
         self.total = QLabel(objectName="hint")
@@ -137,20 +140,25 @@ class ShotTimeline(QWidget):
     def configure(self, max_shots: int, durations: Durations | None) -> None:
         self.max_shots, self.durations = max_shots, durations
         self.bar.scale_max = int(durations.max) if durations and durations.max else 15
-        del self._shots[max_shots:]
-        self._rebuild()
+        self._rebuild()  # shots beyond the new maximum stay, marked, until the artist removes them
 
     def shots(self) -> tuple[Shot, ...]:
         return tuple(Shot(prompt=s.prompt, duration=s.seconds) for s in self._shots)
 
     def set_shots(self, shots: tuple[Shot, ...] | list[Shot]) -> None:
-        self._shots = [_Shot(s.prompt, int(s.duration)) for s in shots][: self.max_shots]
+        self._shots = []
+        for s in shots:
+            self._shots.append(_Shot(s.prompt, int(s.duration), self._free_color()))
         self._rebuild()
+
+    def _free_color(self) -> str:
+        used = [s.color for s in self._shots]
+        return min(COLORS, key=lambda c: (used.count(c), COLORS.index(c)))
 
     def add_shot(self, prompt: str = "", seconds: int = 3) -> None:
         if len(self._shots) >= self.max_shots:
             return
-        self._shots.append(_Shot(prompt, seconds))
+        self._shots.append(_Shot(prompt, seconds, self._free_color()))
         self._rebuild()
 
     def remove_shot(self, index: int) -> None:
@@ -163,8 +171,41 @@ class ShotTimeline(QWidget):
             self._rebuild()
 
     def set_seconds(self, index: int, seconds: int) -> None:
+        """From a drag or from typing: updates in place (the row being typed in is never rebuilt)."""
         self._shots[index].seconds = max(1, seconds)
-        self._rebuild()
+        spin = self._spins[index] if index < len(self._spins) else None
+        if spin is not None and spin.value() != self._shots[index].seconds:
+            spin.blockSignals(True)
+            spin.setValue(self._shots[index].seconds)
+            spin.blockSignals(False)
+        self._mark_range(index)
+        self.bar.update()
+        self._update_total()
+        self.changed.emit()
+
+    def _mark_range(self, index: int) -> None:
+        """An out-of-range duration gets a message at its own field, never a silent change."""
+        seconds, top = self._shots[index].seconds, self.bar.scale_max
+        note = self._notes[index] if index < len(self._notes) else None
+        if note is None:
+            return
+        bad = seconds > top
+        note.setText(
+            f"Shot {index + 1}: {seconds} s is longer than {top} s, the most this model makes." if bad else ""
+        )
+        note.setVisible(bad)
+
+    def problems(self) -> list[str]:
+        out = [
+            f"Shot {i + 1}: {s.seconds} s is longer than {self.bar.scale_max} s, the most this model makes."
+            for i, s in enumerate(self._shots)
+            if s.seconds > self.bar.scale_max
+        ]
+        if len(self._shots) > self.max_shots:
+            out.append(
+                f"This model takes at most {self.max_shots} shots; remove {len(self._shots) - self.max_shots}."
+            )
+        return out
 
     def total_seconds(self) -> int:
         return sum(s.seconds for s in self._shots)
@@ -175,12 +216,24 @@ class ShotTimeline(QWidget):
             w = self.rows.takeAt(0).widget()
             if w is not None:
                 w.deleteLater()
+        self._spins: list[QSpinBox] = []
+        self._notes: list[QLabel] = []
         for i, shot in enumerate(self._shots):
             label = QLabel(f"{i + 1}")
+            label.setStyleSheet(
+                f"background: {shot.color}; color: white; border-radius: 3px; padding: 0 4px;"
+            )
             prompt = QLineEdit(shot.prompt, placeholderText=f"Shot {i + 1}: what happens, and the camera")
             prompt.textChanged.connect(lambda text, k=i: self._set_prompt(k, text))
-            secs = QSpinBox(minimum=1, maximum=self.bar.scale_max, suffix=" s", value=shot.seconds)
+            # Typed values are taken as typed (1 to 99, "12" is twelve): a value over the model's maximum gets a
+            # message under the row instead of a silent clamp.
+            secs = QSpinBox(minimum=1, maximum=99, suffix=" s", value=shot.seconds)
+            secs.setKeyboardTracking(False)
             secs.valueChanged.connect(lambda v, k=i: self.set_seconds(k, v))
+            self._spins.append(secs)
+            note = QLabel(objectName="error", wordWrap=True)
+            note.setVisible(False)
+            self._notes.append(note)
             up, down, rm = QToolButton(), QToolButton(), QToolButton(text="✕")
             up.setArrowType(Qt.ArrowType.UpArrow)
             down.setArrowType(Qt.ArrowType.DownArrow)
@@ -193,7 +246,9 @@ class ShotTimeline(QWidget):
             down.clicked.connect(lambda _=False, k=i: self.move_shot(k, k + 1))
             rm.clicked.connect(lambda _=False, k=i: self.remove_shot(k))
             for col, w in enumerate((label, prompt, secs, up, down, rm)):
-                self.rows.addWidget(w, i, col)
+                self.rows.addWidget(w, 2 * i, col)
+            self.rows.addWidget(note, 2 * i + 1, 1, 1, 5)
+            self._mark_range(i)
         self.bar.shots = self._shots
         self.bar.update()
         full = len(self._shots) >= self.max_shots

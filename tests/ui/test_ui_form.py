@@ -13,17 +13,83 @@ from media_factory import make_png
 from PySide6.QtCore import QMimeData, QTimer, QUrl
 
 from kling_desktop.catalog.models import all_models
-from kling_desktop.core.form_fields import visible_fields
+from kling_desktop.catalog.spec import Workflow
 from kling_desktop.core.request import Shot
 from kling_desktop.jobs.states import JobState
 
+# Expectations written from the catalog's data alone, independently of kling_desktop.core.form_fields (which
+# drives the form): a workflow's inputs are the ones the catalog lists *for that workflow*.
+TITLES = {
+    "text-to-video": "Text to video",
+    "image-to-video": ("First frame", "First/last frame"),
+    "reference-to-video": "References",
+    "video-edit": "Edit video",
+    "video-to-video": "Edit video",
+    "motion-control": "Motion control",
+    "lip-sync": "Lip-sync",
+    "avatar": "Avatar",
+    "text-to-image": "Text to image",
+    "image-to-image": "Image to image",
+}
+SIZED = {"required", "optional", "optional-or-resolution"}
 
-def test_every_model_shows_exactly_its_fields(window, qtbot) -> None:
+
+def _expected(spec, wf) -> set[str]:
+    frames = spec.frame_images.get(wf, ())
+    size_mode = spec.dimension_modes.get(wf, "inferred")
+    multi = next((s for s in spec.provider_settings if s.name == "multiPrompt"), None)
+    out = {
+        name
+        for name, on in {
+            "prompt": spec.prompt is not None,
+            "negative_prompt": spec.negative_prompt is not None,
+            "cfg_scale": spec.cfg is not None,
+            "first_frame": "first" in frames,
+            "last_frame": "last" in frames,
+            "shots": bool(spec.multi_prompt_max)
+            and (multi is None or not multi.workflows or wf in multi.workflows),
+            "duration": wf in spec.durations,
+            "size": bool(spec.dimensions) and size_mode in SIZED,
+            "resolution": bool(spec.resolutions) and size_mode == "optional-or-resolution",
+            "reference_images": wf in spec.reference_images,
+            "reference_videos": wf in spec.reference_videos,
+            "reference_voices": bool(spec.reference_voices_max)
+            and wf in ("text-to-video", "image-to-video", "reference-to-video"),
+            "input_video": spec.input_video is not None
+            and wf in ("video-edit", "video-to-video", "lip-sync"),
+            "input_audio": spec.input_audio is not None and wf in ("lip-sync", "avatar"),
+            "input_image": spec.input_image is not None and wf == "avatar",
+            "number_results": spec.kind == "image",
+        }.items()
+        if on
+    }
+    takes_video = bool({"reference_videos", "input_video"} & out)
+    out |= {
+        f"settings.{s.name}"
+        for s in spec.provider_settings
+        if s.type != "shots"
+        and (not s.workflows or wf in s.workflows)
+        and (takes_video or not s.requires_reference_video)
+    }
+    return out
+
+
+def test_every_mode_of_every_model_shows_exactly_its_fields(window, qtbot) -> None:
     form = window.form
     for spec in all_models():
         form.set_model(spec.air_id)
-        assert form.visible_field_names() == visible_fields(spec), spec.air_id
         assert form.picker.current() == spec.air_id
+        titles = [TITLES[w.value] for w in spec.workflows]
+        titles = [
+            (t[1] if "last" in spec.frame_images.get(w, ()) else t[0]) if isinstance(t, tuple) else t
+            for t, w in zip(titles, spec.workflows, strict=True)
+        ]
+        assert form.modes.titles() == titles, spec.air_id
+        for index, wf in enumerate(spec.workflows):
+            form.modes.tabs.setCurrentIndex(index)
+            assert form.mode is wf and form.current_request().workflow == wf.value
+            assert form.modes.help.text(), "each mode says in one line what it does"
+            assert form.visible_field_names() == _expected(spec, wf), (spec.air_id, wf.value)
 
 
 def test_model_switch_reshapes_durations_and_sizes(window) -> None:
@@ -34,7 +100,7 @@ def test_model_switch_reshapes_durations_and_sizes(window) -> None:
     assert not form.settings.duration_spin.isVisibleTo(form)
     form.set_model("klingai:kling-video@3-pro")
     spin = form.settings.duration_spin
-    assert spin.isVisibleTo(form) and (spin.minimum(), spin.maximum(), spin.value()) == (3, 15, 5)
+    assert spin.isVisibleTo(form) and spin.value() == 5
     sizes = [form.settings.size_combo.itemData(i) for i in range(form.settings.size_combo.count())]
     assert sizes == [(1920, 1080), (1440, 1440), (1080, 1920)]
     form.set_model("klingai:6@0")
@@ -68,6 +134,7 @@ def test_drop_valid_small_and_non_image(window, qtbot, tmp_path) -> None:
 def test_swap_loop_and_clear(window, qtbot, tmp_path) -> None:
     form = window.form
     form.set_model("klingai:kling-video@3-pro")
+    form.set_mode(Workflow.IMAGE_TO_VIDEO)
     a, b = make_png(tmp_path / "a.png", 800, 600), make_png(tmp_path / "b.png", 800, 600, (0, 0, 200))
     form.first.set_path(str(a))
     form.last.set_path(str(b))
@@ -140,7 +207,9 @@ def test_invalid_form_does_not_submit(window, services) -> None:
     form.set_model("klingai:1@1")
     form.prompt.set_text("x")
     form.generate()
-    assert "prompt: must be 2–2500 characters; it has 1." in form.problem_messages()
+    assert "Prompt: must be 2–2500 characters; it has 1." in form.problem_messages()
+    assert form.field_errors["prompt"].text() == "Prompt: must be 2–2500 characters; it has 1."
+    assert not form.generate_button.isEnabled() and "Prompt" in form.generate_button.toolTip()
     assert services.journal.recent() == []
 
 
@@ -218,12 +287,13 @@ def test_provider_limits_show_before_submit(window, qtbot, tmp_path) -> None:
 
     form = window.form
     form.set_model("klingai:kling@o1")
+    form.set_mode(Workflow.VIDEO_EDIT)
     form.prompt.set_text("Make it night")
     form.zones.lists["input_video"].add_path(str(make_mp4(tmp_path / "in.mp4", 960, 720, 4.0)))
     qtbot.waitUntil(lambda: not form.zones.busy(), timeout=15000)
     form.settings.provider.setCurrentIndex(form.settings.provider.findData("kling"))
     form.refresh()
-    assert any(m.startswith("provider:") and "public URL" in m for m in form.problem_messages())
+    assert any(m.startswith("Provider:") and "public URL" in m for m in form.problem_messages())
     form.settings.provider.setCurrentIndex(form.settings.provider.findData("runware"))
     form.refresh()
     assert form.problem_messages() == []

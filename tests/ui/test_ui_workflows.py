@@ -1,5 +1,5 @@
-"""No model is unreachable from the window: for every model and workflow, the form's inputs produce a valid
-request that selects that workflow."""
+"""No model is unreachable from the window: for every model and mode (workflow), the form's inputs produce a
+valid request that carries that workflow."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def media(tmp_path_factory):
 def test_form_reaches_every_workflow(window, qtbot, media, spec, wf) -> None:
     form = window.form
     form.set_model(spec.air_id)
+    form.set_mode(wf)
     zones = form.zones
     if wf is W.IMAGE_TO_VIDEO:
         form.first.set_path(media["img"])
@@ -36,6 +37,7 @@ def test_form_reaches_every_workflow(window, qtbot, media, spec, wf) -> None:
     elif wf in (W.VIDEO_EDIT, W.VIDEO_TO_VIDEO):
         zones.lists["input_video"].add_path(media["vid"])
     elif wf is W.MOTION_CONTROL:
+        form.first.set_path(media["img"])
         zones.lists["reference_videos"].add_path(media["vid"])
     elif wf is W.LIP_SYNC:
         zones.lists["input_video"].add_path(media["vid"])
@@ -48,7 +50,7 @@ def test_form_reaches_every_workflow(window, qtbot, media, spec, wf) -> None:
     qtbot.waitUntil(lambda: not (form.first.busy or zones.busy()), timeout=15000)
     form.refresh()
     req = form.current_request()
-    assert choose_workflow(req, spec) is wf
-    assert form.workflow_label.text() == wf.label
+    assert req.workflow == wf.value and choose_workflow(req, spec) is wf
+    assert form.modes.current() is wf
     assert problems_for(req) == [], problems_for(req)
     assert form.problem_messages() == [], form.problem_messages()
