@@ -121,6 +121,17 @@ def truncated_faststart_mp4(path: Path) -> Path:
     return path
 
 
+def cut_at_a_packet_mp4(path: Path) -> Path:
+    """Truncated exactly where a video packet starts: nothing fails to decode, frames are simply missing."""
+    import av
+
+    whole = faststart_mp4(path.with_name("whole-" + path.name))
+    with av.open(str(whole)) as c:
+        starts = [p.pos for p in c.demux(c.streams.video[0]) if p.pos]
+    path.write_bytes(whole.read_bytes()[: starts[len(starts) // 2]])
+    return path
+
+
 def overwritten_faststart_mp4(path: Path) -> Path:
     data = bytearray(faststart_mp4(path.with_name("whole-" + path.name)).read_bytes())
     start = data.find(b"mdat") + len(data) // 3
@@ -153,4 +164,5 @@ VIDEO_CORPUS: dict[str, tuple[str, Maker, str]] = {
     "device": ("zero.mp4", device, "is a device"),
     "truncated faststart mp4": ("cut.mp4", truncated_faststart_mp4, "damaged"),
     "overwritten faststart mp4": ("garbled.mp4", overwritten_faststart_mp4, "damaged"),
+    "cut at a packet": ("half.mp4", cut_at_a_packet_mp4, "of its 48 frames could be decoded"),
 }

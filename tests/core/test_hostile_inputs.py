@@ -129,3 +129,33 @@ def test_shown_path_keeps_what_was_typed_and_names_the_folder(tmp_path: Path) ->
     assert shown_path("b.png", tmp_path) == f"b.png (looked for in {tmp_path})"
     assert shown_path("sub/../c/b.png", tmp_path) == f"sub/../c/b.png (looked for in {tmp_path / 'c'})"
     assert shown_path(str(tmp_path / "x.png")) == str(tmp_path / "x.png")
+
+
+@pytest.mark.parametrize("case", sorted(CORPUS))
+def test_the_window_shows_the_same_sentence_for_images(tmp_path: Path, case: str) -> None:
+    """The frame zones run ``frame_zone._check`` off the GUI thread and show ``str(error)``: the same words."""
+    from kling_desktop.ui.frame_zone import _check
+
+    name, maker, _ = CORPUS[case]
+    path = maker(tmp_path / name)
+    with pytest.raises(ImageError) as core:
+        inspect_image(path)
+    with pytest.raises(ImageError) as window:
+        _within(60, _check, str(path), LEGACY, None)
+    assert str(window.value) == str(core.value)
+
+
+@pytest.mark.parametrize("case", sorted(VIDEO_CORPUS))
+def test_the_window_shows_the_same_sentence_for_videos(tmp_path: Path, case: str) -> None:
+    """The media zones show the checker's error or problems; the CLI prints ``field: <the same sentence>``."""
+    from kling_desktop.ui.form_zones import _media_checker
+
+    name, maker, _ = VIDEO_CORPUS[case]
+    path = maker(tmp_path / name)
+    [cli_problem] = check_media_file("input_video", str(path), None, "video")
+    cli_sentence = cli_problem.message.removeprefix("input_video: ")
+    try:
+        _, shown = _within(60, _media_checker("input_video", None, "video", None), str(path))
+    except MediaError as exc:
+        shown = [str(exc)]
+    assert shown == [cli_sentence]
