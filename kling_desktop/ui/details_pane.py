@@ -62,7 +62,7 @@ class DetailsPane(QTextBrowser):
             _row("Requested duration", req.get("duration")),
             _row("Requested size", f"{req['width']}×{req['height']}" if req.get("width") else ""),
             _row("CFG scale", req.get("cfg_scale")),
-            _row("Sound", req.get("sound")),
+            _row("Sound", {True: "yes", False: "no"}.get(req.get("sound"))),
             _row("Shots", " | ".join(f"{s['prompt']} ({s['duration']:g} s)" for s in req.get("shots", []))),
             _row("Settings", ", ".join(f"{k}={v}" for k, v in (req.get("settings") or {}).items())),
             _row(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from kling_desktop.library.records import Clip
+from kling_desktop.library.spend import money
 from kling_desktop.library.thumbs import SCRUB_FRAMES
 from kling_desktop.ui.gallery_model import CLIP_ROLE
+from kling_desktop.ui.names import model_label
 
 TILE = QSize(236, 170)
 THUMB_H = 124
@@ -34,8 +36,9 @@ class GalleryDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         p.save()
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(QColor("#f0b14a") if selected else QColor("#2f333c"))
-        p.setBrush(QColor("#2a2d34") if selected else QColor("#23262c"))
+        pal = option.palette
+        p.setPen(pal.color(QPalette.ColorRole.Highlight) if selected else pal.color(QPalette.ColorRole.Mid))
+        p.setBrush(pal.color(QPalette.ColorRole.AlternateBase if selected else QPalette.ColorRole.Base))
         p.drawRoundedRect(r, 8, 8)
         thumb_rect = QRect(r.left() + 4, r.top() + 4, r.width() - 8, THUMB_H)
         pix = index.data(Qt.ItemDataRole.DecorationRole)
@@ -55,13 +58,20 @@ class GalleryDelegate(QStyledItemDelegate):
                 QColor("#f0b14a"),
             )
         elif isinstance(pix, QPixmap) and not pix.isNull():
+            # Scaled to the screen's device pixels, not to logical ones: sharp at 200 %.
+            dpr = p.device().devicePixelRatioF() if p.device() is not None else 1.0
             scaled = pix.scaled(
-                thumb_rect.size(),
+                thumb_rect.size() * dpr,
                 Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation,
             )
-            x = thumb_rect.left() + (thumb_rect.width() - scaled.width()) // 2
-            p.drawPixmap(x, thumb_rect.top() + (thumb_rect.height() - scaled.height()) // 2, scaled)
+            scaled.setDevicePixelRatio(dpr)
+            w, h = round(scaled.width() / dpr), round(scaled.height() / dpr)
+            p.drawPixmap(
+                thumb_rect.left() + (thumb_rect.width() - w) // 2,
+                thumb_rect.top() + (thumb_rect.height() - h) // 2,
+                scaled,
+            )
         else:
             p.fillRect(thumb_rect, QColor("#1b1d21"))
             p.setPen(QColor("#666"))
@@ -84,7 +94,7 @@ class GalleryDelegate(QStyledItemDelegate):
                 Qt.AlignmentFlag.AlignCenter,
                 "★",
             )
-        p.setPen(QColor("#e6e6e6"))
+        p.setPen(pal.color(QPalette.ColorRole.Text))
         title_rect = QRect(r.left() + 8, thumb_rect.bottom() + 4, r.width() - 16, 18)
         p.setFont(option.font)
         p.drawText(
@@ -95,14 +105,12 @@ class GalleryDelegate(QStyledItemDelegate):
             ),
         )
         p.setFont(small)
-        p.setPen(QColor("#9aa0aa"))
+        p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
         sub = QRect(r.left() + 8, title_rect.bottom() + 1, r.width() - 16, 16)
         p.drawText(
             sub,
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            p.fontMetrics().elidedText(
-                clip.model_name or "Imported", Qt.TextElideMode.ElideRight, sub.width()
-            ),
+            p.fontMetrics().elidedText(_subtitle(clip), Qt.TextElideMode.ElideRight, sub.width()),
         )
         p.restore()
 
@@ -115,3 +123,10 @@ class GalleryDelegate(QStyledItemDelegate):
         p.drawRoundedRect(rect, 4, 4)
         p.setPen(QColor(fg))
         p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def _subtitle(clip: Clip) -> str:
+    """The model's name and what the clip cost ("free (draft)" for drafts)."""
+    name = model_label(clip.model) if clip.model else "Imported"
+    cost = "free draft" if clip.is_draft else money(clip.cost, clip.provider)
+    return f"{name} · {cost}" if cost else name

@@ -35,6 +35,7 @@ from kling_desktop.services import Services
 from kling_desktop.ui.form import GenerationForm
 from kling_desktop.ui.form_host import FormHost
 from kling_desktop.ui.gallery_workspace import GalleryWorkspace
+from kling_desktop.ui.history.model import prompt_of
 from kling_desktop.ui.history.panel import HistoryPanel
 from kling_desktop.ui.job_bridge import JobBridge
 from kling_desktop.ui.notices import NoticeBar
@@ -184,7 +185,7 @@ class MainWindow(QMainWindow):
         if job.state is JobState.DONE:
             self.gallery.add_clip()
             self._show_spend()
-            self.statusBar().showMessage(f"Done: {Path(job.files[0]).name if job.files else ''}")
+            self.statusBar().showMessage(f"Done: “{prompt_of(job)[:80]}”")
         elif job.state is JobState.FAILED:
             self.statusBar().showMessage(f"Failed: {job.error}")
             self.tabs.setCurrentWidget(self.history)

@@ -27,9 +27,9 @@ def position_of(frame: int, fps: float) -> int:
 
 
 def timecode(frame: int, fps: float) -> str:
-    """SMPTE-style ``MM:SS:FF`` (``H:MM:SS:FF`` from one hour) at the clip's frame rate."""
+    """SMPTE-style ``HH:MM:SS:FF`` at the clip's frame rate (frames counted within the second)."""
     per_second = max(1, round(fps))
     seconds, ff = divmod(max(0, frame), per_second)
     minutes, ss = divmod(seconds, 60)
     hours, mm = divmod(minutes, 60)
-    return f"{hours}:{mm:02d}:{ss:02d}:{ff:02d}" if hours else f"{mm:02d}:{ss:02d}:{ff:02d}"
+    return f"{hours:02d}:{mm:02d}:{ss:02d}:{ff:02d}"

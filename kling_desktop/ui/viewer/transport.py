@@ -63,9 +63,7 @@ class TransportBar(QWidget):
         self.volume.setFixedWidth(80)
         self.volume.setToolTip("Volume")
         self.volume.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.full_button = _button(
-            "⛶", "Full screen (F; Esc or double-click to leave)", sp.SP_TitleBarMaxButton
-        )
+        self.full_button = _button("Full screen", "Full screen (F; Esc or double-click to leave)")
         self.loop = QComboBox()
         for label, value in LOOPS:
             self.loop.addItem(label, value)
