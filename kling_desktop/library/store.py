@@ -415,49 +415,49 @@ class LibraryStore:
         return [Path(r[0]) for r in self._conn().execute("SELECT path FROM import_roots ORDER BY path")]
 
     def rebuild(self) -> RebuildReport:
-        """Re-index the library from the files: sidecars for generated clips, the import roots (probed again)
-        for imported ones. Favourites and tags survive; a clip whose file is gone is dropped."""
+        """Re-index the library from the files, in one transaction: sidecars for generated clips, the import
+        roots (probed again) for imported ones, and any clip whose file is still where the index said.
+        Favourites and tags survive; only a clip whose file is gone is dropped."""
+        conn = self._conn()
+        old = [self._clip(r) for r in conn.execute(_SELECT)]
+        report = RebuildReport()
+        with self._transaction():
+            conn.execute("DELETE FROM clips")
+            for side in sorted(self.media_dir.glob("*.json")):
+                clip = read_sidecar(side)
+                if clip is not None:
+                    self.add(clip, sidecar=False)
+                    report.generated += 1
+            report.problems += self._reimport(old)
+            for clip in old:
+                if not self._has(clip.id) and clip.source == "generated" and Path(clip.path).is_file():
+                    self.add(clip)  # its sidecar was lost: write it again
+                    report.generated += 1
+            for clip in old:
+                if (clip.favourite or clip.tags) and self._has(clip.id):
+                    conn.execute(
+                        "UPDATE clips SET favourite = ?, tags = ? WHERE id = ?",
+                        (int(clip.favourite), clip.tags, clip.id),
+                    )
+        now = {r[0] for r in conn.execute("SELECT id FROM clips")}
+        report.imported = len(now) - report.generated
+        report.dropped = len({c.id for c in old} - now)
+        self.clean_partials()
+        return report
+
+    def _reimport(self, old: list[Clip]) -> list[str]:
         from kling_desktop.library.importer import import_folder
 
-        conn = self._conn()
-        keep = {
-            r["id"]: (bool(r["favourite"]), r["tags"] or "")
-            for r in conn.execute("SELECT id, favourite, tags FROM clips")
-        }
-        imported = [self._clip(r) for r in conn.execute(f"{_SELECT} WHERE source = 'imported'")]
-        before = len(keep)
-        conn.execute("DELETE FROM clips")
-        report = RebuildReport()
-        for side in sorted(self.media_dir.glob("*.json")):
-            clip = read_sidecar(side)
-            if clip is None:
-                continue
-            fav, tags = keep.get(clip.id, (False, ""))
-            self.add(replace(clip, favourite=fav, tags=tags), sidecar=False)
-            report.generated += 1
+        problems: list[str] = []
         for root in self.import_roots():
-            result = import_folder(self, root, remember=False)
-            report.problems += result.problems
-        for clip in imported:  # imported outside any known root (or the root is gone): probe each file again
-            if not Path(clip.path).is_file():
-                continue
-            try:
-                self.get(clip.id)
-            except KeyError:
-                result = import_folder(self, Path(clip.path), remember=False)
-                report.problems += result.problems
-        for clip_id, (fav, tags) in keep.items():
-            if fav or tags:
-                try:
-                    clip = self.get(clip_id)
-                except KeyError:
-                    continue
-                if clip.source == "imported":
-                    self.update(clip_id, favourite=fav, tags=tags)
-        report.imported = self.count(ClipFilter()) - report.generated
-        report.dropped = max(0, before - report.generated - report.imported)
-        self.clean_partials(max_age_s=0)
-        return report
+            problems += import_folder(self, root, remember=False).problems
+        for clip in old:  # imported outside any known root: probe the file again where it is
+            if clip.source == "imported" and Path(clip.path).is_file() and not self._has(clip.id):
+                problems += import_folder(self, Path(clip.path), remember=False).problems
+        return problems
+
+    def _has(self, clip_id: str) -> bool:
+        return self._conn().execute("SELECT 1 FROM clips WHERE id = ?", (clip_id,)).fetchone() is not None
 
     def clean_partials(self, max_age_s: float = 3600) -> int:
         """Remove temporary copies an interrupted input copy left behind (older than ``max_age_s``)."""

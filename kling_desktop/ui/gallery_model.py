@@ -7,10 +7,13 @@
 - Queries and thumbnail decoding run on pool threads; ``data()`` reads memory only and asks for what is missing.
 - A search is debounced while the artist types, and a query that a newer one replaces is cancelled.
 
-PySide6 6.12.0 on Python 3.11 loses a reference to ``None`` on every Python override of a void C++ virtual
-(``fetchMore`` is one) and eventually aborts in ``none_dealloc``; Python 3.12 made ``None`` immortal, and the
-pinned PySide6 6.11.3 does not have the bug. The tests check the model (``fetchMore`` included) with pytest-qt's
-model tester on the pinned version.
+Why PySide6 is pinned to 6.11.3: 6.12.0 on Python 3.11 drops one reference to ``None`` each time Python calls
+a C++ method that returns void (``label.clear()``, ``setWordWrap(True)``, ``super().fetchMore(...)``): measured
+-1 per call, ``True``/``False`` untouched, and the interpreter aborts in ``none_dealloc`` after about 5,200 such
+calls. Overrides that C++ calls (``fetchMore`` or ``canFetchMore`` called by the view) lose nothing (2,000
+``timerEvent`` calls from the event loop: no loss). Python 3.12 made ``None`` immortal, so 6.12.0 runs there.
+Paging through ``canFetchMore``/``fetchMore`` is therefore sound on the pinned 6.11.3; the tests check the model
+(``fetchMore`` included) with pytest-qt's model tester.
 """
 
 from __future__ import annotations
@@ -160,12 +163,12 @@ class GalleryModel(QAbstractListModel):
     def _appended(self, qid: int, after: Cursor | None, clips: Any, error: Exception | None) -> None:
         if qid != self._query_id:
             return
-        self._fetching = False
-        if error is not None:
+        if error is not None or not clips:
+            if not clips and error is None:  # the library shrank since the count: stop asking
+                self.total = self._rows
+            self._fetching = False
             return
-        if not clips:  # the library shrank since the count: stop asking
-            self.total = self._rows
-            return
+        # still "fetching" until the rows are in: a view or tester may ask for more from inside the signals
         page, first = len(self._starts), self._rows
         self.beginInsertRows(QModelIndex(), first, first + len(clips) - 1)
         self._starts.append(after)
@@ -175,6 +178,7 @@ class GalleryModel(QAbstractListModel):
         self._rows += len(clips)
         self._next_after = self.store.cursor(clips[-1], self.sort)
         self.endInsertRows()
+        self._fetching = False
 
     # ---- the window of loaded pages ----------------------------------------------------------------------
     def clip_at(self, row: int, *, load: bool = False) -> Clip | None:
