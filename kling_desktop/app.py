@@ -20,11 +20,17 @@ LOG_BYTES = 2_000_000  # per file; five files are kept
 LOG_FILES = 5
 
 
-def _setup_logging(paths: AppPaths) -> None:
+def log_handler(paths: AppPaths, max_bytes: int = LOG_BYTES) -> logging.Handler:
+    """The log file, rotated at ``max_bytes`` (the oldest of ``LOG_FILES`` old files goes)."""
     handler = logging.handlers.RotatingFileHandler(
-        paths.logs / "kling-desktop.log", maxBytes=LOG_BYTES, backupCount=LOG_FILES, encoding="utf-8"
+        paths.logs / "kling-desktop.log", maxBytes=max_bytes, backupCount=LOG_FILES, encoding="utf-8"
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    return handler
+
+
+def _setup_logging(paths: AppPaths) -> None:
+    handler = log_handler(paths)
     logging.basicConfig(level=logging.INFO, handlers=[handler, logging.StreamHandler()])
     logging.getLogger("httpx").setLevel(
         logging.WARNING

@@ -62,7 +62,7 @@ class DetailsPane(QTextBrowser):
             _row("Requested duration", req.get("duration")),
             _row("Requested size", f"{req['width']}×{req['height']}" if req.get("width") else ""),
             _row("CFG scale", req.get("cfg_scale")),
-            _row("Sound", {True: "yes", False: "no"}.get(req.get("sound"))),
+            _row("Sound", _yes_no(req.get("sound"))),
             _row("Shots", " | ".join(f"{s['prompt']} ({s['duration']:g} s)" for s in req.get("shots", []))),
             _row("Settings", ", ".join(f"{k}={v}" for k, v in (req.get("settings") or {}).items())),
             _row(
@@ -92,3 +92,7 @@ def _cost(clip: Clip) -> str:
         return money(clip.cost, clip.provider)
     guess = estimate(clip.request, clip.provider) if clip.request is not None else None
     return f"{money(guess, clip.provider, estimated=True)} (estimate)" if guess is not None else ""
+
+
+def _yes_no(value: object) -> str | None:
+    return None if value is None else ("yes" if value else "no")
