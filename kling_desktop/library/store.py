@@ -490,8 +490,7 @@ class RebuildReport:
 def original_names(request: GenerationRequest) -> dict[str, str]:
     """Input path → the file name the artist chose, as the request records it (copies made to normalise an
     image carry a hashed name)."""
-    names = getattr(request, "input_names", None) or {}
-    return {str(k): str(v) for k, v in names.items()}
+    return dict(getattr(request, "input_names", None) or {})
 
 
 def _title(request: GenerationRequest) -> str:

@@ -157,3 +157,26 @@ def test_a_kill_mid_copy_leaves_nothing_under_the_final_name(tmp_path: Path) -> 
     kept, _ = keep_file(src, store.inputs_dir)  # the next run keeps a whole copy
     assert kept == final and file_sha256(kept) == digest
     assert store.clean_partials(max_age_s=0) == 1 and not list(folder.glob(f"{PARTIAL_PREFIX}*"))
+
+
+def test_provenance_keeps_the_file_names_the_artist_chose(store: LibraryStore, tmp_path: Path) -> None:
+    from PIL import Image
+
+    from kling_desktop.core.media_check import prepare_request
+
+    first = tmp_path / "Sunset on the Beach.png"
+    Image.new("RGB", (1280, 720), (200, 90, 40)).convert("P").save(first)  # palette: converted for sending
+    last = tmp_path / "night.jpg"
+    Image.new("RGB", (1280, 720), (10, 10, 60)).save(last)
+    req = prepare_request(
+        GenerationRequest(model="klingai:5@2", first_frame=str(first), last_frame=str(last)),
+        tmp_path / "cache",
+    )
+    assert req.first_frame != str(first)  # the request now names a prepared copy…
+    media = make_mp4(store.media_dir / "named.mp4", 160, 90, 1.0)
+    (clip,) = store.add_job_result(JobResult(id="named", request=req, files=(str(media),)))
+    for got in (clip, store.get("named")):
+        kept = dict(got.inputs.items())
+        assert kept["first_frame"][0].display_name == "Sunset on the Beach.png"  # …the artist's name is kept
+        assert kept["last_frame"][0].display_name == "night.jpg"
+        assert Path(kept["first_frame"][0].path).parent == store.inputs_dir
