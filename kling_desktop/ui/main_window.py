@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
             services.paths.cache / "frames",
             viewer=self.viewer,
         )
-        self.history = HistoryPanel()
+        self.history = HistoryPanel(services.paths.cache / "thumbs")
         self.jobs = self.history  # the jobs are the history's rows
         self.tabs = QTabWidget()
         self.workspaces: dict[str, QWidget] = {}

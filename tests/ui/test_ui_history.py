@@ -180,6 +180,10 @@ def test_history_survives_a_restart_and_retry_works_from_it(qtbot, aloop, servic
         qtbot.waitUntil(lambda: history.model.rowCount() == 2, timeout=10000)
         assert [j.id for j in history.model.jobs] == [done.id, "failed0030"]  # newest first
         assert [history.model.index(r, 0).data() for r in range(2)] == ["Done", "Failed"]
+        # the finished clip has its thumbnail in the feed, drawn at the screen's pixel ratio
+        qtbot.waitUntil(lambda: history.model.index(0, 1).data(Qt.ItemDataRole.DecorationRole) is not None)
+        thumb = history.model.index(0, 1).data(Qt.ItemDataRole.DecorationRole)
+        assert thumb.devicePixelRatio() == window.devicePixelRatioF() and thumb.height() > 0
         history.select_job("failed0030")
         assert "out of disk space" in history.message.text()
         assert "Retry renders the draft again" in history.message.text()

@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPixmap
 
 from kling_desktop.jobs.lifecycle import status_line
 from kling_desktop.jobs.model import Job
@@ -23,7 +23,7 @@ from kling_desktop.library.spend import money
 from kling_desktop.ui.names import model_label, provider_name
 
 COLUMNS = ("Status", "Prompt", "Model", "Provider", "Elapsed", "Progress", "Cost", "Created")
-WIDTHS = (96, 200, 140, 80, 60, 66, 84, 100)
+WIDTHS = (96, 200, 140, 86, 72, 80, 84, 108)
 STATUS, PROMPT, MODEL, PROVIDER, ELAPSED, PROGRESS, COST, CREATED = range(len(COLUMNS))
 JOB_ROLE = Qt.ItemDataRole.UserRole
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -75,6 +75,7 @@ class HistoryModel(QAbstractTableModel):
         super().__init__(parent)
         self.jobs: list[Job] = []  # newest first
         self._rows: dict[str, int] = {}
+        self.thumbs: dict[str, QPixmap] = {}  # job id → its clip's thumbnail (loaded off the GUI thread)
         self.now = datetime.now(UTC)
 
     # ---- Qt -----------------------------------------------------------------------------------------------
@@ -102,6 +103,8 @@ class HistoryModel(QAbstractTableModel):
             if col == PROMPT:
                 return prompt_of(job)
             return status_line(job, self.now) if col == STATUS else None
+        if role == Qt.ItemDataRole.DecorationRole and col == PROMPT:
+            return self.thumbs.get(job.id)
         if role == Qt.ItemDataRole.ForegroundRole and col == STATUS and job.state in COLOURS:
             return QColor(COLOURS[job.state])
         if role == JOB_ROLE:
@@ -154,6 +157,14 @@ class HistoryModel(QAbstractTableModel):
         self.jobs.insert(0, job)
         self._rows = {j.id: i for i, j in enumerate(self.jobs)}
         self.endInsertRows()
+
+    def set_thumb(self, job_id: str, pixmap: QPixmap) -> None:
+        self.thumbs[job_id] = pixmap
+        row = self._rows.get(job_id)
+        if row is not None:
+            self.dataChanged.emit(
+                self.index(row, PROMPT), self.index(row, PROMPT), [Qt.ItemDataRole.DecorationRole]
+            )
 
     def row_of(self, job_id: str) -> int | None:
         return self._rows.get(job_id)

@@ -4,10 +4,11 @@ out as signals; ids are shown only here, in the details line, and can be copied.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,6 +27,11 @@ from kling_desktop.jobs.model import Job
 from kling_desktop.jobs.states import JobState
 from kling_desktop.ui.history.model import FILTERS, JOB_ROLE, PROMPT, WIDTHS, HistoryFilter, HistoryModel
 from kling_desktop.ui.names import model_label
+from kling_desktop.ui.workers import run_in_thread
+
+ROW_HEIGHT = 36
+THUMB_W = 54
+THUMBS_AT_START = 200
 
 
 class HistoryPanel(QWidget):
@@ -33,8 +39,10 @@ class HistoryPanel(QWidget):
     cancel_requested = Signal(str)
     job_selected = Signal(object)  # Job | None
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, thumb_dir: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.thumb_dir = thumb_dir
+        self._asked: set[str] = set()
         self.model = HistoryModel(self)
         self.proxy = HistoryFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -51,7 +59,8 @@ class HistoryPanel(QWidget):
         self.view.setWordWrap(False)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(26)
+        self.view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self.view.setIconSize(QSize(THUMB_W, ROW_HEIGHT - 6))
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for col, width in enumerate(WIDTHS):
@@ -98,10 +107,38 @@ class HistoryPanel(QWidget):
             [known.get(j.id, j) for j in jobs]
             + [j for j in known.values() if j.id not in {x.id for x in jobs}]
         )
+        for job in self.model.jobs[:THUMBS_AT_START]:
+            self._ask_thumb(job)
         self._update()
 
     def show_job(self, job: Job) -> None:
         self.model.upsert(job)
+        self._ask_thumb(job)
+
+    def _ask_thumb(self, job: Job) -> None:
+        """A finished clip's thumbnail, decoded and scaled off the GUI thread (at the screen's pixel ratio)."""
+        if self.thumb_dir is None or job.state is not JobState.DONE or not job.files or job.id in self._asked:
+            return
+        self._asked.add(job.id)
+        media, cache = Path(job.files[0]), self.thumb_dir
+        ratio = self.devicePixelRatioF()
+        size = QSize(THUMB_W, ROW_HEIGHT - 6) * ratio
+
+        def load() -> QImage:
+            from kling_desktop.library.thumbs import thumbnail
+
+            image = QImage(str(thumbnail(media, cache))).scaled(
+                size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+            image.setDevicePixelRatio(ratio)
+            return image
+
+        def done(image: object, error: Exception | None) -> None:
+            if error is None and isinstance(image, QImage) and not image.isNull():
+                self.model.set_thumb(job.id, QPixmap.fromImage(image))
+            # a missing or unreadable file keeps the row without a picture; the row says what it is
+
+        run_in_thread(load, done, self)
 
     def select_job(self, job_id: str) -> None:
         row = self.model.row_of(job_id)

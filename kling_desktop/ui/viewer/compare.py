@@ -28,6 +28,24 @@ def _load_image(path: str, seconds: float | None) -> QImage:
     return QImage(frame.tobytes(), frame.width, frame.height, QImage.Format.Format_RGBA8888).copy()
 
 
+def _label(p: QPainter, area: QRectF, text: str, align: Qt.AlignmentFlag) -> None:
+    """A caption on a dark pill, readable over any picture."""
+    metrics = p.fontMetrics()
+    w, h = metrics.horizontalAdvance(text) + 12, metrics.height() + 4
+    if align == Qt.AlignmentFlag.AlignLeft:
+        x = area.left() + 6
+    elif align == Qt.AlignmentFlag.AlignRight:
+        x = area.right() - 6 - w
+    else:
+        x = area.center().x() - w / 2
+    pill = QRectF(x, area.top() + 6 if area.height() > 30 else area.top(), w, h)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(0, 0, 0, 170))
+    p.drawRoundedRect(pill, 4, 4)
+    p.setPen(QColor("#ffffff"))
+    p.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+
+
 class ComparePicture(QWidget):
     double_clicked = Signal()
 
@@ -66,9 +84,8 @@ class ComparePicture(QWidget):
             p.restore()
         p.setPen(QPen(QColor("#f0b14a"), 2))
         p.drawLine(QPointF(x, target.top()), QPointF(x, target.bottom()))
-        p.setPen(QColor("#ffffff"))
-        p.drawText(target.adjusted(8, 8, -8, -8), Qt.AlignmentFlag.AlignLeft, self.a_label)
-        p.drawText(target.adjusted(8, 8, -8, -8), Qt.AlignmentFlag.AlignRight, self.b_label)
+        _label(p, target, self.a_label, Qt.AlignmentFlag.AlignLeft)
+        _label(p, target, self.b_label, Qt.AlignmentFlag.AlignRight)
 
     def _draw(self, p: QPainter, image: QImage, label: str, box: QRectF) -> None:
         if image.isNull():
@@ -79,8 +96,7 @@ class ComparePicture(QWidget):
             return
         target = fit(image.size(), box.adjusted(0, 22, 0, 0))
         p.drawImage(target, image)
-        p.setPen(QColor("#e6e6e6"))
-        p.drawText(QRectF(box.x(), box.y(), box.width(), 20), Qt.AlignmentFlag.AlignCenter, label)
+        _label(p, QRectF(box.x(), box.y(), box.width(), 22), label, Qt.AlignmentFlag.AlignHCenter)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if self.mode == "wipe" and self.width() > 0:
@@ -105,11 +121,12 @@ class CompareView(QWidget):
         self.source.setToolTip("What the frame shown is compared with")
         self.mode = QComboBox()
         self.mode.addItem("Side by side", "side")
-        self.mode.addItem("Wipe (move the pointer)", "wipe")
+        self.mode.addItem("Wipe", "wipe")
+        self.mode.setToolTip("Side by side, or a wipe: move the pointer across the picture")
         for combo in (self.source, self.mode):
             combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(10)
+        self.source.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.source.setMinimumContentsLength(10)
         bar = QHBoxLayout()
         bar.addWidget(self.source, 1)
         bar.addWidget(self.mode)
