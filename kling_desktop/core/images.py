@@ -17,6 +17,8 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kling_desktop.catalog.spec import ImageRequirement
+from kling_desktop.core.framing import FramePlan
+from kling_desktop.core.framing import apply as apply_framing
 from kling_desktop.core.input_file import InputFileError, check_input_file
 from kling_desktop.core.rules import Problem
 
@@ -187,7 +189,12 @@ def check_image(info: ImageInfo, req: ImageRequirement | None, *, field_name: st
 
 
 def normalise_image(
-    path: str | Path, req: ImageRequirement | None, out_dir: Path, *, max_mb: float | None = None
+    path: str | Path,
+    req: ImageRequirement | None,
+    out_dir: Path,
+    *,
+    max_mb: float | None = None,
+    framing: FramePlan | None = None,
 ) -> NormalisedImage:
     """A PNG/JPEG the model accepts, cached by content in ``out_dir``. Raises ImageError when impossible."""
     info = inspect_image(path)
@@ -196,10 +203,10 @@ def normalise_image(
         raise ImageError(problems[0].message)
     limit_mb = min(x for x in (max_mb, req.max_mb if req else None, 1e9) if x is not None)
     data = info.path.read_bytes()
-    key = hashlib.sha256(data + repr((req, limit_mb)).encode()).hexdigest()[:24]
+    key = hashlib.sha256(data + repr((req, limit_mb, framing)).encode()).hexdigest()[:24]
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
-        return _normalise(info, data, req, out_dir / key, limit_mb)
+        return _normalise(info, data, req, out_dir / key, limit_mb, framing)
     except ImageError:
         raise
     except Image.DecompressionBombError as exc:
@@ -209,7 +216,12 @@ def normalise_image(
 
 
 def _normalise(
-    info: ImageInfo, data: bytes, req: ImageRequirement | None, stem: Path, limit_mb: float
+    info: ImageInfo,
+    data: bytes,
+    req: ImageRequirement | None,
+    stem: Path,
+    limit_mb: float,
+    framing: FramePlan | None = None,
 ) -> NormalisedImage:
     changes: list[str] = []
     with Image.open(io.BytesIO(data)) as src:
@@ -221,6 +233,9 @@ def _normalise(
         if im is not src and _oriented_size(src) != src.size:
             changes.append("rotated upright from its EXIF orientation")
         im = _to_rgb(im, changes)
+        if framing is not None:  # the artist's crop / fit / pad, exactly as the form previewed it
+            im = apply_framing(im, framing)
+            changes.append(framing.describe())
         if req and req.max_side and max(im.size) > req.max_side:
             scale = req.max_side / max(im.size)
             im = im.resize(

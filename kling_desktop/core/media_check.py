@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kling_desktop.catalog.models import get_model
 from kling_desktop.catalog.spec import ImageRequirement, MediaRequirement, ModelSpec
+from kling_desktop.core.framing import request_frame_plan
 from kling_desktop.core.images import ImageError, check_image, inspect_image, normalise_image
 from kling_desktop.core.probe import MediaError, check_whole
 from kling_desktop.core.request import GenerationRequest
@@ -154,16 +155,18 @@ def prepare_request(req: GenerationRequest, cache_dir: Path) -> GenerationReques
     spec = get_model(req.model)
     out_dir = cache_dir / "normalised"
 
-    def fix(path: str | None, limit: ImageRequirement | None) -> str | None:
+    def fix(path: str | None, limit: ImageRequirement | None, frame: bool = False) -> str | None:
         if not path:
             return path
-        return str(normalise_image(path, limit, out_dir, max_mb=spec.input_max_mb).path)
+        info = inspect_image(path) if frame and req.framing else None
+        framing = request_frame_plan(req, (info.width, info.height)) if info else None
+        return str(normalise_image(path, limit, out_dir, max_mb=spec.input_max_mb, framing=framing).path)
 
     frame_req = spec.image_requirement
     return req.model_copy(
         update={
-            "first_frame": fix(req.first_frame, frame_req),
-            "last_frame": fix(req.last_frame, frame_req),
+            "first_frame": fix(req.first_frame, frame_req, frame=True),
+            "last_frame": fix(req.last_frame, frame_req, frame=True),
             "reference_images": tuple(fix(p, frame_req) or p for p in req.reference_images),
             "input_image": fix(req.input_image, spec.input_image),
         }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -46,6 +46,9 @@ class GenerationRequest(BaseModel):
     input_video: str | None = None
     input_audio: str | None = None
     input_image: str | None = None  # avatar portrait
+    # How a frame whose shape differs from the output is made to fit it ("crop", "fit" or "pad", see
+    # core/framing.py); None: sent as it is (the service decides).
+    framing: Literal["crop", "fit", "pad"] | None = None
     settings: dict[str, Any] = Field(default_factory=dict)  # other providerSettings.klingai keys
     number_results: int = 1
 

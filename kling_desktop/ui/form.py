@@ -16,12 +16,14 @@ from kling_desktop.catalog.models import UnknownModel, get_model
 from kling_desktop.catalog.spec import ModelSpec, Workflow
 from kling_desktop.core.form_draft import DraftWriter, load_draft
 from kling_desktop.core.form_fields import mode_fields, mode_title, visible_fields
+from kling_desktop.core.framing import Framing
 from kling_desktop.core.request import GenerationRequest, Shot
 from kling_desktop.core.rules import Problem
 from kling_desktop.core.validation import problems_for, resolve
 from kling_desktop.ui.form_modes import ModeBar
 from kling_desktop.ui.form_zones import InputZones
 from kling_desktop.ui.frame_zone import ImageDropZone
+from kling_desktop.ui.framing_preview import FramingPreview
 from kling_desktop.ui.model_picker import ModelPicker
 from kling_desktop.ui.prompt_editor import PromptEditor
 from kling_desktop.ui.settings_panel import ProviderReason, SettingsPanel
@@ -106,6 +108,7 @@ class GenerationForm(QWidget):
         self.swap_button, self.loop_button = QPushButton("⇄ Swap"), QPushButton("↻ Loop")
         self.swap_button.setToolTip("Swap the first and last frames")
         self.loop_button.setToolTip("Use the first frame as the last frame too: a seamless loop")
+        self.framing = FramingPreview(cache_dir)
         self.timeline = ShotTimeline()
         self.zones = InputZones(cache_dir)
         self.settings = SettingsPanel(provider_reason)
@@ -141,6 +144,9 @@ class GenerationForm(QWidget):
         fl.addLayout(mid)
         fl.addWidget(self.last)
         layout.addWidget(self._group("Frames", frames, key="frames"))
+        frames_box = self.groups["frames"].layout()
+        assert isinstance(frames_box, QVBoxLayout)
+        frames_box.insertWidget(1, self.framing)
         layout.addWidget(self._group("Shots", self.timeline, key="shots"))
         layout.addWidget(self._group("Inputs and references", self.zones, key="zones"))
         layout.addWidget(self._group("Settings", self.settings, key="settings"))
@@ -161,6 +167,7 @@ class GenerationForm(QWidget):
             self.timeline.changed,
             self.zones.changed,
             self.settings.changed,
+            self.framing.changed,
         ):
             sig.connect(self._revalidate.start)
         self.swap_button.clicked.connect(self.swap_frames)
@@ -332,6 +339,8 @@ class GenerationForm(QWidget):
             input_image=z.portrait.path() if "input_image" in shown else None,
             number_results=self.settings.count.value() if "number_results" in shown else 1,
         )
+        if req.first_frame or req.last_frame:  # how a frame of another shape is made to fit the output
+            req = req.model_copy(update={"framing": self.framing.mode().value})
         settings = {k: v for k, v in self.settings.settings().items() if f"settings.{k}" in shown}
         sound = settings.pop("sound", None)
         duration = None if shots or "duration" not in shown else self.settings.duration()
@@ -376,7 +385,8 @@ class GenerationForm(QWidget):
             label.setVisible(bool(texts))
         self.settings.show_duration_error(duration_error)
         self.problems.setText("\n".join(f"• {m}" for m in dict.fromkeys(messages)))
-        busy = self.first.busy or self.last.busy or self.zones.busy()
+        self.framing.update_for(req, req.first_frame or req.last_frame)
+        busy = self.first.busy or self.last.busy or self.zones.busy() or self.framing.busy
         self._set_generate(messages, busy)
         seconds = resolve(req).duration if not problems else req.duration
         self.settings.show_cost(seconds, bool(req.sound), req.number_results)
@@ -401,7 +411,7 @@ class GenerationForm(QWidget):
 
     def generate(self) -> None:
         self.refresh()
-        busy = self.first.busy or self.last.busy or self.zones.busy()
+        busy = self.first.busy or self.last.busy or self.zones.busy() or self.framing.busy
         if self.problem_messages() or busy or self.spec is None:
             if busy:
                 self.problems.setText("• Still checking the inputs; try again in a moment.")
@@ -421,6 +431,7 @@ class GenerationForm(QWidget):
             "shots": [[s.prompt, s.duration] for s in self.timeline.shots()],
             "zones": {name: zone.paths() for name, zone in self.zones.lists.items()},
             "input_image": self.zones.portrait.path(),
+            "framing": self.framing.mode().value,
             "memory": {k: dict(v) for k, v in self._memory.items()},
         }
 
@@ -438,6 +449,8 @@ class GenerationForm(QWidget):
                 if paths != zone.paths():
                     zone.set_paths(paths)
             _set_if_changed(self.zones.portrait, snap.get("input_image"))
+            if snap.get("framing") in {m.value for m in Framing}:
+                self.framing.set_mode(str(snap["framing"]))
             model = snap.get("model")
             if model:
                 try:
@@ -511,6 +524,8 @@ class GenerationForm(QWidget):
             self.timeline.set_shots(req.shots)
             self.zones.load(req)
             self.settings.load(req)
+            if req.framing:
+                self.framing.set_mode(req.framing)
         finally:
             self._loading = False
         self.refresh()

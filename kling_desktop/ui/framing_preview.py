@@ -1,0 +1,115 @@
+"""What you see is what is sent: when the frame's shape differs from the output (or the size is automatic), the
+frame is shown as the model will receive it — cropped, fitted with blurred edges, or padded; the artist
+chooses. The picture is the very file the upload will use (``normalise_image`` with the same plan)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
+
+from kling_desktop.catalog.models import get_model
+from kling_desktop.core.framing import FramePlan, Framing, request_frame_plan
+from kling_desktop.core.images import inspect_image, normalise_image
+from kling_desktop.core.request import GenerationRequest
+from kling_desktop.ui.workers import run_in_thread
+
+PREVIEW = QSize(260, 150)
+
+
+def render_framed(
+    req: GenerationRequest, path: str, cache_dir: Path
+) -> tuple[FramePlan, Path, QImage] | None:
+    """Off the GUI thread: the framed file exactly as it will be uploaded, or None when no framing applies."""
+    info = inspect_image(path)
+    frame_plan = request_frame_plan(req, (info.width, info.height))
+    if frame_plan is None:
+        return None
+    spec = get_model(req.model)
+    out = normalise_image(
+        path, spec.image_requirement, cache_dir / "normalised", max_mb=spec.input_max_mb, framing=frame_plan
+    )
+    image = QImage(str(out.path)).scaled(
+        PREVIEW, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )
+    return frame_plan, out.path, image
+
+
+class FramingPreview(QWidget):
+    changed = Signal()  # the artist picked another framing
+
+    def __init__(self, cache_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cache_dir = cache_dir
+        self.title = QLabel(wordWrap=True)
+        self.picture = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.picture.setMinimumHeight(PREVIEW.height() // 2)
+        self.group = QButtonGroup(self)
+        choices = QHBoxLayout()
+        self.buttons: dict[Framing, QRadioButton] = {}
+        for mode in Framing:
+            button = QRadioButton(mode.label)
+            self.group.addButton(button)
+            self.buttons[mode] = button
+            choices.addWidget(button)
+        choices.addStretch(1)
+        self.buttons[Framing.CROP].setChecked(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.picture)
+        layout.addLayout(choices)
+        self.group.buttonToggled.connect(self._toggled)
+        self.plan: FramePlan | None = None
+        self.framed_path: Path | None = None  # the file that will be uploaded
+        self.busy = False
+        self._generation = 0
+        self._key: tuple[str, str] | None = None
+        self.hide()
+
+    def _toggled(self, _button: QRadioButton, on: bool) -> None:
+        if on:
+            self.changed.emit()
+
+    def mode(self) -> Framing:
+        return next(m for m, b in self.buttons.items() if b.isChecked())
+
+    def set_mode(self, mode: Framing | str) -> None:
+        self.buttons[Framing(mode)].setChecked(True)
+
+    def update_for(self, req: GenerationRequest, path: str | None) -> None:
+        """Recompute for this request's frame (cheap when nothing that matters changed)."""
+        key = (req.model_dump_json(include={"model", "workflow", "width", "height", "framing"}), path or "")
+        if key == self._key:
+            return
+        self._key = key
+        self._generation += 1
+        if not path or req.framing is None:
+            self._show(None)
+            return
+        gen, cache = self._generation, self.cache_dir
+        self.busy = True
+        run_in_thread(lambda: render_framed(req, path, cache), lambda r, e: self._done(gen, r, e), self)
+
+    def _done(self, generation: int, result: object, error: Exception | None) -> None:
+        if generation != self._generation:
+            return
+        self.busy = False
+        self._show(None if error is not None else result)  # type: ignore[arg-type]
+
+    def _show(self, result: tuple[FramePlan, Path, QImage] | None) -> None:
+        self.busy = False if result is None else self.busy
+        if result is None:
+            self.plan, self.framed_path = None, None
+            self.hide()
+            return
+        self.plan, self.framed_path, image = result
+        w, h = self.plan.target
+        self.title.setText(
+            f"<b>As the model receives it</b> ({w}×{h}): the frame's shape differs from the output, so it is "
+            f"{self.plan.describe()}. Choose how:"
+        )
+        self.picture.setPixmap(QPixmap.fromImage(image))
+        self.show()
