@@ -2,7 +2,7 @@
 
 Children are inspected while they are alive: each reads its own ``/proc/<pid>/environ`` (a stand-in ``gcc``,
 ``cc`` and ``ld`` put first on PATH, which keyring's backend import starts through ``find_library``; and a
-``sleep`` the test starts itself, read from outside).
+child the test starts itself, read from outside while it waits on its stdin).
 """
 
 from __future__ import annotations
@@ -42,12 +42,18 @@ def test_environment_keys_are_taken_and_children_do_not_inherit_them(monkeypatch
     assert creds.get("kling_secret").reveal() == CANARIES["KLING_SECRET_KEY"]
     assert creds.source("kling_access") == "environment"
     assert not any(name in os.environ for name in CANARIES)
-    child = subprocess.Popen(["sleep", "30"])
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys; print('ready', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
-        env = _environ_of(child.pid)  # read while the child is alive
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        env = _environ_of(child.pid)  # read while the child is alive, waiting on its stdin
     finally:
         child.kill()
-        child.wait()
+        child.communicate()
     assert env, "the child's environment could not be read"
     assert not set(CANARIES) & set(env)
     assert not any(v in "\0".join(env.values()) for v in CANARIES.values())
