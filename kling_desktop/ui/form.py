@@ -333,6 +333,7 @@ class GenerationForm(QWidget):
             cfg_scale=self.settings.cfg_value() if "cfg_scale" in shown else None,
             reference_images=tuple(z.paths("reference_images")),
             reference_videos=tuple(z.paths("reference_videos")),
+            reference_video_types=z.refer_types(),
             reference_voices=tuple(z.paths("reference_voices")),
             input_video=next(iter(z.paths("input_video")), None),
             input_audio=next(iter(z.paths("input_audio")), None),
@@ -431,6 +432,7 @@ class GenerationForm(QWidget):
             "shots": [[s.prompt, s.duration] for s in self.timeline.shots()],
             "zones": {name: zone.paths() for name, zone in self.zones.lists.items()},
             "input_image": self.zones.portrait.path(),
+            "refer_type": self.zones.refer_type.currentData(),
             "framing": self.framing.mode().value,
             "memory": {k: dict(v) for k, v in self._memory.items()},
         }
@@ -449,6 +451,8 @@ class GenerationForm(QWidget):
                 if paths != zone.paths():
                     zone.set_paths(paths)
             _set_if_changed(self.zones.portrait, snap.get("input_image"))
+            if (i := self.zones.refer_type.findData(snap.get("refer_type"))) >= 0:
+                self.zones.refer_type.setCurrentIndex(i)
             if snap.get("framing") in {m.value for m in Framing}:
                 self.framing.set_mode(str(snap["framing"]))
             model = snap.get("model")

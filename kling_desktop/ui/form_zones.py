@@ -7,13 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QWidget
 
 from kling_desktop.catalog.spec import ImageRequirement, MediaRequirement, ModelSpec, Workflow
 from kling_desktop.core.images import check_image, inspect_image
 from kling_desktop.core.media_check import check_media_file
 from kling_desktop.core.probe import probe_media
-from kling_desktop.core.request import GenerationRequest
+from kling_desktop.core.request import REFER_TYPE_FAMILIES, REFER_TYPES, GenerationRequest
 from kling_desktop.ui.frame_zone import ImageDropZone
 from kling_desktop.ui.media_zone import Checker, MediaListZone
 
@@ -59,6 +59,14 @@ class InputZones(QWidget):
             "input_audio": MediaListZone("Input audio", "audio"),
         }
         self.portrait = ImageDropZone("Portrait", cache_dir)
+        # How the reference video is used (models that take a reference type): a reference, or the video to edit.
+        self.refer_type = QComboBox()
+        self.refer_type.addItem("As a reference (subject, motion, style)", REFER_TYPES[0])
+        self.refer_type.addItem("As the video to edit", REFER_TYPES[1])
+        self.refer_type.setToolTip("How the model uses the reference video")
+        self.lists["reference_videos"].layout().insertWidget(2, self.refer_type)  # type: ignore[union-attr]
+        self.refer_type.currentIndexChanged.connect(self.changed)
+        self.refer_type.hide()
         self.zones: dict[str, MediaListZone | ImageDropZone] = {"input_image": self.portrait, **self.lists}
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
@@ -107,6 +115,7 @@ class InputZones(QWidget):
             1, ia.describe() if ia else "", _media_checker("input_audio", ia, "audio", None)
         )
         self.portrait.set_requirement(spec.input_image)
+        self.refer_type.setVisible(spec.family in REFER_TYPE_FAMILIES)
         self.relayout(unused_note)
 
     def _holds(self, name: str) -> bool:
@@ -143,6 +152,13 @@ class InputZones(QWidget):
             out.append(str(self.portrait.problem()))
         return out
 
+    def refer_types(self) -> tuple[str, ...]:
+        """One reference type per reference video, where the model takes one; () otherwise."""
+        videos = self.paths("reference_videos")
+        if not videos or not self.refer_type.isVisibleTo(self):
+            return ()
+        return (str(self.refer_type.currentData()),) * len(videos)
+
     def busy(self) -> bool:
         return self.portrait.busy or any(z.pending for z in self.lists.values())
 
@@ -157,3 +173,5 @@ class InputZones(QWidget):
         for name, paths in values.items():
             self.lists[name].set_paths(paths)
         self.portrait.set_path(req.input_image)
+        if req.reference_video_types:
+            self.refer_type.setCurrentIndex(max(0, self.refer_type.findData(req.reference_video_types[0])))

@@ -20,6 +20,7 @@ from kling_desktop.catalog.models import all_models
 from kling_desktop.catalog.spec import Workflow
 from kling_desktop.core.form_draft import load_draft
 from kling_desktop.core.request import GenerationRequest, Shot
+from kling_desktop.core.validation import problems_for
 
 W = Workflow
 CASES = [(m, w) for m in all_models() for w in m.workflows]
@@ -281,3 +282,21 @@ def test_the_draft_is_written_off_the_gui_thread_as_you_type(window, qtbot, monk
     form.draft.flush()
     assert threading.main_thread().name not in threads
     assert load_draft(form.draft.path)["prompt"] == "Saved as I type"
+
+
+def test_reference_video_type_is_chosen_in_the_reference_video_zone(window, qtbot, media) -> None:
+    form = window.form
+    form.set_model("klingai:kling-video@o3-pro")
+    form.set_mode(W.REFERENCE_TO_VIDEO)
+    form.prompt.set_text("Keep the dancer, change the city")
+    form.zones.lists["reference_videos"].set_paths([media["vid"]])
+    combo = form.zones.refer_type
+    assert combo.isVisibleTo(form) and combo.currentData() == "feature"
+    assert form.current_request().reference_video_types == ("feature",)
+    combo.setCurrentIndex(combo.findData("base"))
+    req = form.current_request()
+    assert req.reference_video_types == ("base",) and req.refer_type(0) == "base"
+    assert not [p for p in problems_for(req) if p.field == "reference_video_types"]
+    form.set_model("klingai:kling@o1")  # O1 takes no reference type: nothing is sent
+    form.set_mode(W.REFERENCE_TO_VIDEO)
+    assert not combo.isVisibleTo(form) and form.current_request().reference_video_types == ()
