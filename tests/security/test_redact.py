@@ -193,3 +193,60 @@ def test_kling_server_echoing_keys_and_token_is_scrubbed_everywhere(kd_home, mon
         assert leaks(caplog.text, secret) == []
     listed = _cli_jobs_list(kd_home)
     assert "Kling said" in listed and leaks(listed, ACCESS) == [] and leaks(listed, SECRET) == []
+
+
+def test_each_client_scrubs_with_its_own_keys(tmp_path: Path) -> None:
+    """Keys handed straight to a provider (never remembered process-wide) are scrubbed by the client itself."""
+    import uuid
+
+    import httpx
+
+    from kling_desktop.catalog.models import get_model
+    from kling_desktop.core.secrets import Secret
+    from kling_desktop.providers.base import JobContext, ProviderError
+    from kling_desktop.providers.kling import KlingProvider
+    from kling_desktop.providers.runware import RunwareProvider
+
+    forget_all()
+    key, access, secret = (
+        "direct-RUNWARE-" + uuid.uuid4().hex,
+        "direct-ACCESS-x1y2z3w4",
+        "direct-SECRET-" + uuid.uuid4().hex,
+    )
+
+    def hostile(req: Request) -> Response:
+        auth = req.headers.get("Authorization") or req.headers.get("authorization") or ""
+        if req.path == "/v1":
+            task = (req.json() or [{}])[0]
+            item = {"code": "invalidValue", "message": _echo_all(key, auth), "taskUUID": task.get("taskUUID")}
+            return Response(
+                400, {"data": [{"status": "error", "taskUUID": task.get("taskUUID"), "error": item}]}
+            )
+        token = auth.removeprefix("Bearer ")
+        return Response(
+            400, {"code": 1201, "message": f"{_echo_all(access, auth)} {_echo_all(secret, token)}"}
+        )
+
+    async def main(emu: EmulatorServer) -> tuple[str, str]:
+        ctx = JobContext("j", str(uuid.uuid4()), REQ, get_model(REQ.model), tmp_path)
+        runware = RunwareProvider(emu.base_url, lambda: Secret(key), None, str(tmp_path / "uploads"))
+        try:
+            await runware.submit(ctx)
+        except ProviderError as exc:
+            from_runware = exc.message + exc.code
+        finally:
+            await runware.aclose()
+        async with httpx.AsyncClient() as client:
+            kling = KlingProvider(emu.base_url, lambda: Secret(access), lambda: Secret(secret), client)
+            try:
+                await kling.submit(ctx)
+            except ProviderError as exc:
+                from_kling = exc.message + exc.code
+        return from_runware, from_kling
+
+    with EmulatorServer(delay=0.2, max_side=160) as emu:
+        emu.route = hostile  # type: ignore[method-assign]
+        from_runware, from_kling = asyncio.run(main(emu))
+    assert "Runware refused" in from_runware and leaks(from_runware, key) == [], from_runware
+    assert "Kling said" in from_kling, from_kling
+    assert leaks(from_kling, access) == [] and leaks(from_kling, secret) == [], from_kling
