@@ -220,3 +220,23 @@ def test_no_model_id_in_any_visible_text(window, qtbot, aloop, services) -> None
     texts += visible_texts(window)
     assert "KlingAI 2.1 Pro" in " ".join(texts)
     assert not [t for t in texts if AIR_ID.search(t)]
+
+
+def test_narrow_history_keeps_the_prompt_readable_without_scrolling_sideways(qtbot) -> None:
+    from kling_desktop.ui.history.model import CREATED, PROMPT
+    from kling_desktop.ui.history.panel import HistoryPanel
+
+    panel = HistoryPanel()
+    qtbot.addWidget(panel)
+    panel.set_jobs(make_jobs(5))
+    panel.resize(1400, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    header = panel.view.horizontalHeader()
+    assert not header.isSectionHidden(CREATED)
+    for width in (1400, 760):
+        panel.resize(width, 400)
+        qtbot.wait(50)
+        assert header.sectionSize(PROMPT) >= 200, width
+        assert not panel.view.horizontalScrollBar().isVisible(), width
+    assert header.isSectionHidden(CREATED)

@@ -51,9 +51,9 @@ def shows(qtbot, v: Viewer, frame: int) -> None:
 def test_a_poster_frame_appears_when_a_clip_is_opened(viewer, qtbot) -> None:
     shows(qtbot, viewer, 0)
     assert not viewer.playing()
-    assert (
-        "00:00:00:00 / 00:00:00:23" in viewer.bar.position.text() and "24 fps" in viewer.bar.position.text()
-    )
+    assert viewer.bar.position.text().endswith("00:00:00:00")
+    tip = viewer.bar.position.toolTip()
+    assert "00:00:00:00 of 00:00:00:23" in tip and "24 fps" in tip
 
 
 def test_arrow_keys_step_one_frame_and_home_end_jump(viewer, qtbot) -> None:
@@ -64,7 +64,7 @@ def test_arrow_keys_step_one_frame_and_home_end_jump(viewer, qtbot) -> None:
     shows(qtbot, viewer, 2)
     qtbot.keyClick(viewer, Qt.Key.Key_End)
     shows(qtbot, viewer, FRAMES - 1)
-    assert "00:00:00:23 /" in viewer.bar.position.text()
+    assert viewer.bar.position.text().endswith("00:00:00:23")
     qtbot.keyClick(viewer, Qt.Key.Key_Right)  # past the end: still the last frame, not black
     assert f"Frame {FRAMES} / {FRAMES}" in viewer.bar.position.text()
     shows(qtbot, viewer, FRAMES - 1)

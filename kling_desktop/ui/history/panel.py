@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QImage, QPixmap
+from PySide6.QtGui import QGuiApplication, QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,13 +25,25 @@ from PySide6.QtWidgets import (
 from kling_desktop.jobs.lifecycle import retry_plan, status_line
 from kling_desktop.jobs.model import Job
 from kling_desktop.jobs.states import JobState
-from kling_desktop.ui.history.model import FILTERS, JOB_ROLE, PROMPT, WIDTHS, HistoryFilter, HistoryModel
+from kling_desktop.ui.history.model import (
+    CREATED,
+    FILTERS,
+    JOB_ROLE,
+    PROGRESS,
+    PROMPT,
+    PROVIDER,
+    WIDTHS,
+    HistoryFilter,
+    HistoryModel,
+)
 from kling_desktop.ui.names import model_label
 from kling_desktop.ui.workers import run_in_thread
 
 ROW_HEIGHT = 36
 THUMB_W = 54
 THUMBS_AT_START = 200
+PROMPT_MIN = 220
+OPTIONAL = (CREATED, PROVIDER, PROGRESS)  # hidden in this order when the panel is narrow
 
 
 class HistoryPanel(QWidget):
@@ -100,6 +112,20 @@ class HistoryPanel(QWidget):
         self._update()
 
     # ---- data ---------------------------------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """Narrow: the least needed columns step aside so the prompt stays readable (nothing scrolls sideways)."""
+        super().resizeEvent(event)
+        header = self.view.horizontalHeader()
+        room = event.size().width() - PROMPT_MIN - 40  # the view's frame and scroll bar
+        for col in OPTIONAL:
+            header.setSectionHidden(col, False)
+        used = sum(WIDTHS[c] for c in range(len(WIDTHS)) if c != PROMPT)
+        for col in OPTIONAL:
+            if used <= room:
+                break
+            header.setSectionHidden(col, True)
+            used -= WIDTHS[col]
+
     def set_jobs(self, jobs: list[Job]) -> None:
         """The journal's jobs (at start-up); later changes come through ``show_job``."""
         known = {j.id: j for j in self.model.jobs}  # events that arrived before the journal did win
@@ -196,7 +222,7 @@ class HistoryPanel(QWidget):
         elif job.state is JobState.CANCELLED:
             text = f"{head}\n{job.error}\n{retry_plan(job).message}"
         elif job.state is JobState.DONE:
-            text = f"{head}\nDone. Select it to see it in the viewer."
+            text = f"{head}\nDone: it is in the viewer; the Library tab has its details."
         else:
             text = f"{head}\n{status_line(job, self.model.now)}\nThe job is saved; closing the app will not lose it."
         self.message.setText(text)

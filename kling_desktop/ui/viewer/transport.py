@@ -108,8 +108,10 @@ class TransportBar(QWidget):
 
     def show_position(self, frame: int, frames: int, fps: float) -> None:
         self.scrubber.set_frame(frame)
-        self.position.setText(
-            f"Frame {frame + 1} / {frames}   {timecode(frame, fps)} / {timecode(frames - 1, fps)}   {fps:g} fps"
+        self.position.setText(f"Frame {frame + 1} / {frames}  {timecode(frame, fps)}")
+        self.position.setToolTip(
+            f"Frame {frame + 1} of {frames}, timecode {timecode(frame, fps)} of {timecode(frames - 1, fps)} "
+            f"(hours:minutes:seconds:frames) at {fps:g} fps"
         )
 
     def set_playing(self, playing: bool) -> None:
