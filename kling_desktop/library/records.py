@@ -194,41 +194,34 @@ class ClipFilter:
     drafts: bool | None = None  # None: both
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 @dataclass(frozen=True)
 class SortKey:
-    """One gallery order: an indexed key expression, then ``id`` to break ties, both in one direction."""
+    """One gallery order: an indexed column, then ``id`` to break ties, both in one direction.
 
-    expr: str  # an SQL expression over the clips table (an index exists on ``(expr, id)``)
+    The columns are plain or generated columns (schema step 3), so a ``(key, id) < (?, ?)`` comparison seeks
+    the ``(key, id)`` index: the last page costs what the first does, however many rows share a key.
+    """
+
+    column: str
     direction: Literal["ASC", "DESC"]
-    collate: str = ""
 
     def value(self, clip: Clip) -> Any:
-        raise NotImplementedError
-
-
-@dataclass(frozen=True)
-class _CreatedKey(SortKey):
-    def value(self, clip: Clip) -> Any:
-        return clip.created_at
-
-
-@dataclass(frozen=True)
-class _TitleKey(SortKey):
-    def value(self, clip: Clip) -> Any:
-        return clip.title
-
-
-@dataclass(frozen=True)
-class _DurationKey(SortKey):
-    def value(self, clip: Clip) -> Any:
-        return clip.duration if clip.duration is not None else -1.0
+        """The key as SQLite computes it for ``clip`` (the cursor after it)."""
+        if self.column == "sort_title":
+            return (clip.title or "").translate(_ASCII_LOWER)  # SQLite's lower(): ASCII letters only
+        if self.column == "sort_duration":
+            return clip.duration if clip.duration is not None else -1.0
+        return clip.created_at or ""
 
 
 SORTS: dict[str, SortKey] = {
-    "newest": _CreatedKey("created_at", "DESC"),
-    "oldest": _CreatedKey("created_at", "ASC"),
-    "name": _TitleKey("title", "ASC", collate="NOCASE"),
-    "duration": _DurationKey("ifnull(duration, -1.0)", "DESC"),
+    "newest": SortKey("created_at", "DESC"),
+    "oldest": SortKey("created_at", "ASC"),
+    "name": SortKey("sort_title", "ASC"),  # case-blind for ASCII, as NOCASE
+    "duration": SortKey("sort_duration", "DESC"),  # images (no duration) last
 }
 
 Cursor = tuple[Any, str]  # (sort key value, id) of the last row of the previous page

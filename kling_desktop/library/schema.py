@@ -74,12 +74,15 @@ CREATE TRIGGER clips_au AFTER UPDATE ON clips BEGIN
 END;
 """
 
-# 3: keyset paging — one index per gallery order, the sort key then the id that breaks ties
+# 3: keyset paging — one index per gallery order on (key, id); the keys that are expressions are generated
+# columns, so a row-value comparison seeks the index however many rows share a key
 STEP_3 = """
 DROP INDEX clips_created;
+ALTER TABLE clips ADD COLUMN sort_title TEXT GENERATED ALWAYS AS (lower(ifnull(title, ''))) VIRTUAL;
+ALTER TABLE clips ADD COLUMN sort_duration REAL GENERATED ALWAYS AS (ifnull(duration, -1.0)) VIRTUAL;
 CREATE INDEX clips_keyset_created ON clips(created_at, id);
-CREATE INDEX clips_keyset_title ON clips(title COLLATE NOCASE, id);
-CREATE INDEX clips_keyset_duration ON clips(ifnull(duration, -1.0), id);
+CREATE INDEX clips_keyset_title ON clips(sort_title, id);
+CREATE INDEX clips_keyset_duration ON clips(sort_duration, id);
 """
 
 # 4: the folders the artist imported, so a rebuild can find imported clips again

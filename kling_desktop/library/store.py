@@ -298,16 +298,11 @@ class LibraryStore:
         """The statement ``query`` runs (tests read its plan)."""
         key = SORTS.get(sort, SORTS["newest"])
         clauses, args = self._where(f or ClipFilter())
-        collate = f" COLLATE {key.collate}" if key.collate else ""
         if after is not None:
-            # "key <= v AND (key < v OR id < last)": the first term lets SQLite seek the (key, id) index
-            # (a row-value comparison on an expression or a collation would scan it from the start)
-            op = "<" if key.direction == "DESC" else ">"
-            value, last_id = after
-            clauses.append(f"{key.expr}{collate} {op}= ? AND ({key.expr}{collate} {op} ? OR id {op} ?)")
-            args.extend((value, value, last_id))
+            clauses.append(f"({key.column}, id) {'<' if key.direction == 'DESC' else '>'} (?, ?)")
+            args.extend(after)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        order = f"{key.expr}{collate} {key.direction}, id {key.direction}"
+        order = f"{key.column} {key.direction}, id {key.direction}"
         return f"{_SELECT}{where} ORDER BY {order} LIMIT ?", [*args, limit]
 
     @staticmethod

@@ -19,7 +19,7 @@ def _clips(n: int) -> list[Clip]:
         Clip(
             id=f"c{(i * 7919) % n:05}",
             path=f"/elsewhere/c{i}.mp4",
-            title=("Harbour" if i % 3 == 0 else "harbour" if i % 3 == 1 else "Dunes") + f" {i % 4}",
+            title=("Harbour", "harbour", "Dunes", "Écluse", "écluse", "")[i % 6] + f" {i % 4}" * (i % 5 != 0),
             prompt="harbour at dusk" if i % 5 == 0 else "a kite",
             created_at=f"2026-11-{1 + i % 6:02}T10:00:00+00:00",
             duration=None if i % 4 == 0 else float(i % 3),
@@ -41,9 +41,8 @@ def _full(store: LibraryStore, f: ClipFilter, sort: str) -> list[str]:
     key = SORTS[sort]
     where, args = store._where(f)
     sql = " WHERE " + " AND ".join(where) if where else ""
-    collate = f" COLLATE {key.collate}" if key.collate else ""
     rows = store._conn().execute(
-        f"SELECT id FROM clips{sql} ORDER BY {key.expr}{collate} {key.direction}, id {key.direction}", args
+        f"SELECT id FROM clips{sql} ORDER BY {key.column} {key.direction}, id {key.direction}", args
     )
     return [r[0] for r in rows]
 
