@@ -56,7 +56,9 @@ class MainWindow(QMainWindow):
         self.qsettings = QSettings(str(services.paths.config / "window.ini"), QSettings.Format.IniFormat)
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            apply_theme(app, str(self.qsettings.value("theme", "system")))
+            apply_theme(app, self.theme_choice())
+            # "Follow the system": the desktop switching between light and dark switches the window too.
+            app.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
         self.banner = QLabel(self._banner_text(), wordWrap=True, objectName="banner")
         self.banner.setOpenExternalLinks(False)
         self.form = GenerationForm(services.paths.cache, self._provider_reason, self._request_problem)
@@ -340,7 +342,7 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&View")
         theme = view.addMenu("Theme")
         group = QActionGroup(self)
-        current = str(self.qsettings.value("theme", "system"))
+        current = self.theme_choice()
         for label, value in CHOICES:
             action = QAction(label, self, checkable=True)
             action.setChecked(value == current)
@@ -358,6 +360,14 @@ class MainWindow(QMainWindow):
                 f"Log files: {self.services.paths.logs}",
             ),
         )
+
+    def theme_choice(self) -> str:
+        return str(self.qsettings.value("theme", "system"))
+
+    def _system_scheme_changed(self, *_: object) -> None:
+        app = QApplication.instance()
+        if self.theme_choice() == "system" and isinstance(app, QApplication):
+            apply_theme(app, "system")
 
     def set_theme(self, choice: str) -> None:
         self.qsettings.setValue("theme", choice)

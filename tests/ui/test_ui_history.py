@@ -240,3 +240,42 @@ def test_narrow_history_keeps_the_prompt_readable_without_scrolling_sideways(qtb
         assert header.sectionSize(PROMPT) >= 200, width
         assert not panel.view.horizontalScrollBar().isVisible(), width
     assert header.isSectionHidden(CREATED)
+
+
+def test_retry_that_bills_again_asks_first(window, qtbot, aloop, services, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    cloud = failed_job("Neon rain", 3)
+    services.journal.add(
+        Job(**{**cloud.__dict__, "id": "cloud2", "provider": "runware", "failed_by": "provider"})
+    )
+    window.load_history()
+    qtbot.waitUntil(lambda: window.history.model.rowCount() == 1, timeout=10000)
+    window.history.select_job("cloud2")
+    assert "billed again" in window.history.message.text()
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda _p, _t, text: asked.append(text) or QMessageBox.StandardButton.No
+    )
+    retried: list[str] = []
+    monkeypatch.setattr(services.runner, "retry", lambda job_id: retried.append(job_id))
+    window.history.retry_button.click()
+    assert asked and "billed again" in asked[0] and retried == []  # said no: nothing sent, nothing billed
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (2560, 1440)])
+def test_the_window_fits_with_generate_in_view_and_nothing_sideways(window, qtbot, size) -> None:
+    window.resize(*size)
+    window.fit_panes(*size)
+    qtbot.wait(100)
+    assert window.width() <= size[0] and window.height() <= size[1]
+    button = window.form.generate_button
+    top_left = button.mapTo(window, button.rect().topLeft())
+    assert button.isVisible() and 0 <= top_left.y() and top_left.y() + button.height() <= window.height()
+    scroll = window.form_scroll
+    assert scroll.widget().width() <= scroll.viewport().width()  # the form never scrolls sideways
+    assert scroll.widget().minimumSizeHint().width() <= scroll.viewport().width()
+    assert not window.history.view.horizontalScrollBar().isVisible()
+    assert window.viewer.width() > scroll.width()  # the viewer is the largest pane
+    scrubber = window.viewer.bar.scrubber
+    assert scrubber.width() > window.viewer.width() * 0.9

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from media_factory import make_mp4, make_png
 from PIL import Image
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QImage, QMouseEvent
+from PySide6.QtWidgets import QApplication
 
 from kling_desktop.ui.viewer.viewer import Viewer
 
@@ -217,3 +218,24 @@ def test_an_image_is_shown_without_a_transport(qtbot, tmp_path) -> None:
     qtbot.waitUntil(lambda: not v.canvas.image.isNull(), timeout=10000)
     assert v.canvas.image.pixelColor(3, 3).green() == 200
     assert not v.bar.scrubber.isEnabled()
+
+
+def test_full_screen_controls_hide_and_come_back_on_mouse_move(viewer, qtbot) -> None:
+    viewer.enter_full_screen()
+    fs = viewer.fullscreen
+    qtbot.waitExposed(fs)
+    fs._hide.timeout.emit()  # the idle timer ran out
+    assert not viewer.bar.isVisible()
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(60, 50),
+        QPointF(viewer.canvas.mapToGlobal(QPoint(60, 50))),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewer.canvas, move)  # the pointer moves over the picture
+    assert viewer.bar.isVisible()
+    viewer.leave_full_screen()
+    qtbot.waitUntil(lambda: viewer.fullscreen is None, timeout=5000)
+    assert viewer.bar.isVisible()
