@@ -239,3 +239,17 @@ def test_full_screen_controls_hide_and_come_back_on_mouse_move(viewer, qtbot) ->
     viewer.leave_full_screen()
     qtbot.waitUntil(lambda: viewer.fullscreen is None, timeout=5000)
     assert viewer.bar.isVisible()
+
+
+def test_use_this_frame_lands_in_the_form_of_the_window(window, qtbot, clip) -> None:
+    window.viewer.open(str(clip), FPS, autoplay=False)
+    qtbot.waitUntil(
+        lambda: window.viewer.frames == FRAMES and not window.viewer.canvas.image.isNull(), timeout=15000
+    )
+    window.viewer.seek(14)
+    shows(qtbot, window.viewer, 14)
+    window.viewer.bar.use_first.trigger()
+    qtbot.waitUntil(lambda: bool(window.form.first.path()), timeout=10000)
+    with Image.open(window.form.first.path()) as received:
+        assert round(received.convert("RGB").getpixel((80, 45))[1] / 11) == 14
+    assert "frame 15" in window.statusBar().currentMessage().lower()
