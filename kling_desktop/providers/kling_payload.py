@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from kling_desktop.catalog.spec import Kind, ModelSpec, Workflow
@@ -18,6 +17,7 @@ from kling_desktop.core.request import GenerationRequest
 from kling_desktop.core.validation import choose_workflow
 from kling_desktop.providers import kling_models as km_
 from kling_desktop.providers.base import ProviderError
+from kling_desktop.providers.inputs import readable_input
 from kling_desktop.providers.kling_models import KlingModel, kling_model_for, unsupported_reason
 
 Encode = Callable[[str], str]  # local path -> raw base64 (no data: prefix)
@@ -28,7 +28,7 @@ IMAGE_ASPECTS = ("16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9")
 
 
 def file_base64(path: str) -> str:
-    return base64.b64encode(Path(path).read_bytes()).decode("ascii")
+    return base64.b64encode(readable_input(path).read_bytes()).decode("ascii")
 
 
 def _no_video_url(path: str) -> str:

@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from kling_desktop.providers.inputs import readable_input
+
 MAX_AGE = 20 * 24 * 3600.0  # seconds; well inside Runware's 30 days after last use
 CHUNK = 1 << 20
 
@@ -25,7 +27,7 @@ CHUNK = 1 << 20
 def file_digest(path: str | Path) -> str:
     """sha256 of a file's content, read in chunks."""
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open(readable_input(path), "rb") as f:
         while chunk := f.read(CHUNK):
             h.update(chunk)
     return h.hexdigest()
@@ -34,7 +36,7 @@ def file_digest(path: str | Path) -> str:
 def data_uri(path: str | Path) -> str:
     """``data:<mime>;base64,...`` for a local file (the form the official SDKs send)."""
     mime = mimetypes.guess_type(str(path))[0] or "application/octet-stream"
-    return f"data:{mime};base64,{base64.b64encode(Path(path).read_bytes()).decode()}"
+    return f"data:{mime};base64,{base64.b64encode(readable_input(path).read_bytes()).decode()}"
 
 
 def account_id(key: str) -> str:

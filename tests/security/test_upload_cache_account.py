@@ -4,17 +4,20 @@ and the cache names the account by a one-way hash, never by the key."""
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from pathlib import Path
 
+import pytest
 from media_factory import make_png
 
 from kling_desktop.catalog.models import get_model
 from kling_desktop.core.request import GenerationRequest
 from kling_desktop.core.secrets import Secret
-from kling_desktop.providers.base import JobContext
+from kling_desktop.providers.base import JobContext, ProviderError
+from kling_desktop.providers.kling_payload import file_base64
 from kling_desktop.providers.runware import RunwareProvider
-from kling_desktop.providers.runware_uploads import UploadCache, account_id, file_digest
+from kling_desktop.providers.runware_uploads import UploadCache, account_id, data_uri, file_digest
 from kling_emulator.server import EmulatorServer
 
 KEY_A = "account-A-key-6f5e4d3c2b1a09182736"
@@ -62,3 +65,14 @@ def test_switching_accounts_uploads_again_and_keeps_each_accounts_ids(tmp_path: 
 def test_account_id_is_one_way_and_stable() -> None:
     assert account_id(KEY_A) == account_id(KEY_A) != account_id(KEY_B)
     assert KEY_A not in account_id(KEY_A) and len(account_id(KEY_A)) == 16
+
+
+def test_an_input_replaced_by_a_fifo_is_refused_at_send_time(tmp_path: Path) -> None:
+    """A job resumed later reads its inputs again: a FIFO put in an input's place is named, never opened."""
+    img = make_png(tmp_path / "first.png", 640, 360)
+    img.unlink()
+    os.mkfifo(img)
+    for read in (file_digest, data_uri, file_base64):
+        with pytest.raises(ProviderError, match=r"Input first\.png: is a named pipe \(FIFO\)") as info:
+            read(str(img))
+        assert info.value.code == "inputFile"
