@@ -26,7 +26,10 @@ from kling_desktop.ui.workers import run_in_thread
 
 MAX_URL_BYTES = 50 * 1024 * 1024
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".mkv")
-PREVIEW = QSize(220, 124)
+PREVIEW = QSize(
+    200, 112
+)  # the thumbnail; the zone itself may be narrower (two zones side by side, narrow pane)
+PREVIEW_MIN = QSize(140, 90)
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff)"
 
 
@@ -100,7 +103,7 @@ class ImageDropZone(QFrame):
         self.preview = QLabel(
             "Drop an image here,\npaste (Ctrl+V) or browse", alignment=Qt.AlignmentFlag.AlignCenter
         )
-        self.preview.setMinimumSize(PREVIEW)
+        self.preview.setMinimumSize(PREVIEW_MIN)
         self.preview.setObjectName("hint")
         self.info = QLabel(objectName="hint", wordWrap=True)
         self.browse_button = QPushButton("Browse…")
@@ -110,6 +113,8 @@ class ImageDropZone(QFrame):
         for b in (self.browse_button, self.paste_button, self.clear_button):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        buttons.setSpacing(4)
         layout.addWidget(self.title)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.info)
