@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kling_desktop.core.paths import AppPaths
 from kling_desktop.core.settings import Settings
+from kling_desktop.library.naming import format_size
 from kling_desktop.library.records import Clip, ClipFilter
 from kling_desktop.library.store import LibraryStore
 
@@ -52,7 +53,7 @@ def _print(clips: list[Clip], as_json: bool) -> int:
         return 0
     for c in clips:
         length = f"{c.duration:5.1f} s" if c.duration else "  image" if c.kind == "image" else "      "
-        print(f"{c.id:16} {length} {c.model_name or c.source:28} {c.title}")
+        print(f"{c.id:16} {length} {format_size(c.size_bytes):>8} {c.model_name or c.source:28} {c.title}")
     return 0
 
 
