@@ -197,12 +197,13 @@ def test_oversize_body_is_refused(kd_home, monkeypatch) -> None:
     from kling_desktop.jobs import download
     from kling_emulator.server import Response
 
-    monkeypatch.setattr(download, "MAX_BYTES", 50_000)  # a tiny cap stands in for the 4 GB one
+    tiny = dict.fromkeys(download.MAX_BYTES, 50_000)  # tiny caps stand in for the real ones (per kind)
+    monkeypatch.setattr(download, "MAX_BYTES", tiny)
     with EmulatorServer(delay=0.2, max_side=160) as emu:
         emu.add_route(
             "GET", "/media/huge", lambda req: Response(200, b"\0" * 200_000, {"Content-Type": "video/mp4"})
         )
         emu.state.media_url = lambda name: f"{emu.base_url}/media/huge"  # type: ignore[method-assign]
         job, _ = _run_against(emu, monkeypatch)
-    assert job.state is JobState.FAILED and "larger than" in job.error
+    assert job.state is JobState.FAILED and "200,000 bytes, more than the" in job.error
     assert not [p for p in (kd_home / "library" / "media").glob("*") if p.stat().st_size > 50_000]
