@@ -188,6 +188,8 @@ def to_request(
     if videos and b.get("sound") == "on":
         raise KlingError(1201, "sound must be off when video_list is present")
     base = [v for v in videos if v.get("refer_type", "base") == "base"]
+    if base and (first or last):
+        raise KlingError(1201, "a base video (refer_type base) takes no first or end frame")
     feature = [v for v in videos if v.get("refer_type") == "feature"]
     if videos and spec.setting("keepOriginalSound"):
         settings["keepOriginalSound"] = videos[0].get("keep_original_sound", "yes") == "yes"

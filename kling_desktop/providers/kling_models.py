@@ -105,6 +105,11 @@ FIRST_LAST_WITH_SOUND = (
     "start/end frames without audio only). Turn sound off, drop the last frame, or run this request on "
     "Runware."
 )
+BASE_VIDEO_WITH_FRAMES = (
+    "The official Kling API edits a 'base' video as it is: it takes no first or last frame with it (Kling "
+    "documents no start/end frames when a video is edited). Drop the frames, use the video as a 'feature' "
+    "reference, or run this request on Runware."
+)
 SHOTS_WITH_END_FRAME = (
     "The official Kling API cannot combine multi-shot with an end frame on Kling 3.0 and O3 (Kling "
     "documents no start/end frames for multi-shot). Drop the last frame or the shots, or run this request "

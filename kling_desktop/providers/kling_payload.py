@@ -136,6 +136,8 @@ def check_supported(req: GenerationRequest, spec: ModelSpec, *, can_publish_vide
         raise ProviderError(km_.FIRST_LAST_WITH_SOUND, code="unsupported")
     if name in km_.NO_END_FRAME_WITH_SHOTS and req.shots and req.last_frame:
         raise ProviderError(km_.SHOTS_WITH_END_FRAME, code="unsupported")
+    if "base" in req.reference_video_types and (req.first_frame or req.last_frame):
+        raise ProviderError(km_.BASE_VIDEO_WITH_FRAMES, code="unsupported")
 
 
 def build_identify_face(video: str) -> tuple[str, dict[str, Any]]:

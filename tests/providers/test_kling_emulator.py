@@ -167,3 +167,17 @@ def test_documented_unsupported_combinations_are_refused(tmp_path: Path) -> None
     assert "without sound only" in refused[0]["message"]
     assert all("multi_shot does not support an end frame" in r["message"] for r in refused[1:])
     assert allowed["code"] == 0, allowed
+
+
+def test_a_base_video_with_frames_is_refused(tmp_path: Path) -> None:
+    img = base64.b64encode(make_png(tmp_path / "a.png", 640, 360).read_bytes()).decode()
+    body = {
+        "model_name": "kling-v3-omni",
+        "mode": "pro",
+        "prompt": "Make it night",
+        "image_list": [{"image_url": img, "type": "first_frame"}],
+        "video_list": [{"video_url": "http://127.0.0.1:9/v.mp4", "refer_type": "base"}],
+    }
+    with EmulatorServer(delay=0.2, max_side=160) as emu:
+        refused = call(emu, "POST", "/v1/videos/omni-video", body).json()
+    assert refused["code"] == 1201 and "takes no first or end frame" in refused["message"]

@@ -426,3 +426,17 @@ def test_motion_control_keeps_sound_only_when_asked() -> None:
     assert build(req)[1]["keep_original_sound"] == "no"  # unset: the catalog default (off)
     asked = req.model_copy(update={"settings": {"keepOriginalSound": True}})
     assert build(asked)[1]["keep_original_sound"] == "yes"
+
+
+def test_a_base_video_takes_no_frames_on_the_official_api() -> None:
+    req = GenerationRequest(
+        model="klingai:kling-video@o3-pro",
+        prompt="edit this",
+        first_frame="/in/a.png",
+        reference_videos=("https://host/r.mp4",),
+        reference_video_types=("base",),
+    )
+    with pytest.raises(ProviderError, match="takes no first or last frame") as info:
+        build(req)
+    assert info.value.code == "unsupported"
+    build(req.model_copy(update={"reference_video_types": ("feature",)}))  # a reference may come with frames
