@@ -52,6 +52,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 class GalleryModel(QAbstractListModel):
     loaded = Signal()  # a query (first page) arrived
+    failed = Signal(str)  # a query could not be read: a sentence for the artist
 
     def __init__(
         self,
@@ -280,6 +281,8 @@ class GalleryModel(QAbstractListModel):
         if qid != self._query_id or isinstance(error, QueryCancelled):
             return
         total, clips = result if error is None else (0, [])
+        if error is not None:
+            self.failed.emit(f"The library could not be read: {error}")
         self.beginResetModel()
         self.total, self._rows = total, len(clips)
         self._starts, self._sizes, self._offsets = [None], [len(clips)], [0]

@@ -168,3 +168,16 @@ def test_data_never_touches_the_disk_on_the_gui_thread(
     assert on_gui == []
     qtbot.waitUntil(lambda: len(no_thumbnails) >= 100, timeout=10000)
     assert threading.main_thread().name not in no_thumbnails
+
+
+def test_a_query_that_fails_says_so(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = _library(tmp_path, 3)
+
+    def broken(*a: object, **k: object) -> int:
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(store, "count", broken)
+    model = GalleryModel(store, tmp_path / "thumbs")
+    with qtbot.waitSignal(model.failed, timeout=10000) as blocker:
+        model.set_query(ClipFilter())
+    assert blocker.args == ["The library could not be read: disk I/O error"] and model.rowCount() == 0
