@@ -169,6 +169,7 @@ class GenerationForm(QWidget):
             self.zones.changed,
             self.settings.changed,
             self.framing.changed,
+            self.framing.ready,
         ):
             sig.connect(self._revalidate.start)
         self.swap_button.clicked.connect(self.swap_frames)
@@ -405,7 +406,13 @@ class GenerationForm(QWidget):
             reason = ""
         self.generate_button.setEnabled(not reason)
         self.generate_button.setToolTip(reason or "Send this request (Ctrl+Enter)")
-        self.generate_button.setText("Generate  (Ctrl+Enter)" if not reason else "Generate — not ready")
+        if not reason:
+            text = "Generate  (Ctrl+Enter)"
+        elif busy and not messages:
+            text = "Generate — checking the inputs…"
+        else:
+            text = f"Generate — {len(messages)} thing{'s' if len(messages) > 1 else ''} to fix (see above)"
+        self.generate_button.setText(text)
         self.generate_reason = reason
 
     def problem_messages(self) -> list[str]:

@@ -39,6 +39,7 @@ def render_framed(
 
 class FramingPreview(QWidget):
     changed = Signal()  # the artist picked another framing
+    ready = Signal()  # a preview finished (or none is needed): the form can re-check Generate
 
     def __init__(self, cache_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +99,7 @@ class FramingPreview(QWidget):
             return
         self.busy = False
         self._show(None if error is not None else result)  # type: ignore[arg-type]
+        self.ready.emit()
 
     def _show(self, result: tuple[FramePlan, Path, QImage] | None) -> None:
         self.busy = False if result is None else self.busy
