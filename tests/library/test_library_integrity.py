@@ -175,7 +175,9 @@ def test_provenance_keeps_the_file_names_the_artist_chose(store: LibraryStore, t
     assert req.first_frame != str(first)  # the request now names a prepared copy…
     media = make_mp4(store.media_dir / "named.mp4", 160, 90, 1.0)
     (clip,) = store.add_job_result(JobResult(id="named", request=req, files=(str(media),)))
-    for got in (clip, store.get("named")):
+    fresh = LibraryStore(tmp_path / "db2" / "library.sqlite", store.root)
+    assert fresh.rebuild().generated == 3  # …and survives a rebuild from the sidecar
+    for got in (clip, store.get("named"), fresh.get("named")):
         kept = dict(got.inputs.items())
         assert kept["first_frame"][0].display_name == "Sunset on the Beach.png"  # …the artist's name is kept
         assert kept["last_frame"][0].display_name == "night.jpg"
