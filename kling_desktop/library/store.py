@@ -73,6 +73,7 @@ class LibraryStore:
             d.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         migrate_library(self._conn(), root)
+        self.clean_partials()  # copies a killed run left behind (an hour old: none still being written)
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)

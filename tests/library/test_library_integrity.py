@@ -182,3 +182,15 @@ def test_provenance_keeps_the_file_names_the_artist_chose(store: LibraryStore, t
         assert kept["first_frame"][0].display_name == "Sunset on the Beach.png"  # …the artist's name is kept
         assert kept["last_frame"][0].display_name == "night.jpg"
         assert Path(kept["first_frame"][0].path).parent == store.inputs_dir
+
+
+def test_opening_the_library_clears_old_temporary_copies_only(tmp_path: Path) -> None:
+    inputs = tmp_path / "lib" / "inputs"
+    inputs.mkdir(parents=True)
+    old, fresh = inputs / f"{PARTIAL_PREFIX}old", inputs / f"{PARTIAL_PREFIX}fresh"
+    old.write_bytes(b"left by a killed run")
+    fresh.write_bytes(b"another process may be writing this")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    LibraryStore(tmp_path / "library.sqlite", tmp_path / "lib")
+    assert not old.exists() and fresh.exists()
