@@ -253,3 +253,10 @@ def test_use_this_frame_lands_in_the_form_of_the_window(window, qtbot, clip) -> 
     with Image.open(window.form.first.path()) as received:
         assert round(received.convert("RGB").getpixel((80, 45))[1] / 11) == 14
     assert "frame 15" in window.statusBar().currentMessage().lower()
+
+
+def test_the_player_is_made_on_first_use_not_at_start_up(window, qtbot, clip) -> None:
+    assert window.viewer._media is None  # QtMultimedia stays out of opening the window
+    window.viewer.open(str(clip), FPS, autoplay=False)
+    assert window.viewer._media is not None
+    qtbot.waitUntil(lambda: not window.viewer.canvas.image.isNull(), timeout=15000)

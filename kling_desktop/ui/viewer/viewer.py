@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage, QKeySequence, QShortcut
-from PySide6.QtMultimedia import QAudioOutput, QMediaMetaData, QMediaPlayer, QVideoFrame, QVideoSink
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from kling_desktop.ui.viewer.canvas import VideoCanvas
@@ -21,7 +21,9 @@ from kling_desktop.ui.viewer.transport import TransportBar
 from kling_desktop.ui.workers import report, run_in_thread
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
-PLAYING = QMediaPlayer.PlaybackState.PlayingState
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
 SHUTTLE = (1.0, 2.0, 4.0)
 
 
@@ -33,11 +35,9 @@ class Viewer(QWidget):
     def __init__(self, frames_dir: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.frames_dir = frames_dir
-        self.media = QMediaPlayer(self)
-        self.audio = QAudioOutput(self)
-        self.media.setAudioOutput(self.audio)
-        self.sink = QVideoSink(self)
-        self.media.setVideoSink(self.sink)
+        self._media: QMediaPlayer | None = None  # made on first use: QtMultimedia stays out of start-up
+        self.audio: QAudioOutput | None = None
+        self.sink: QVideoSink | None = None
         self.canvas = VideoCanvas()
         self.compare = CompareView()
         self.bar = TransportBar()
@@ -80,12 +80,6 @@ class Viewer(QWidget):
     # ---- wiring -----------------------------------------------------------------------------------------
     def _wire(self) -> None:
         b = self.bar
-        self.sink.videoFrameChanged.connect(self._frame)
-        self.media.mediaStatusChanged.connect(self._status)
-        self.media.durationChanged.connect(self._duration)
-        self.media.playbackStateChanged.connect(lambda s: b.set_playing(s == PLAYING))
-        self.media.positionChanged.connect(self._position)
-        self.media.errorOccurred.connect(self._error)
         b.play_button.clicked.connect(self.toggle)
         b.back_button.clicked.connect(lambda: self.step(-1))
         b.step_button.clicked.connect(lambda: self.step(1))
@@ -98,9 +92,8 @@ class Viewer(QWidget):
         b.out_button.clicked.connect(self.mark_out)
         b.clear_range_button.clicked.connect(self.clear_range)
         b.speed.currentIndexChanged.connect(lambda _: self.media.setPlaybackRate(b.speed.currentData()))
-        b.mute_button.toggled.connect(self.audio.setMuted)
-        b.volume.valueChanged.connect(lambda v: self.audio.setVolume(v / 100))
-        self.audio.setVolume(0.8)
+        b.mute_button.toggled.connect(lambda on: self.audio.setMuted(on) if self.audio else None)
+        b.volume.valueChanged.connect(lambda v: self.audio.setVolume(v / 100) if self.audio else None)
         b.full_button.clicked.connect(self.toggle_full_screen)
         b.compare_button.toggled.connect(self.set_comparing)
         b.use_first.triggered.connect(lambda: self.use_frame("first"))
@@ -123,6 +116,27 @@ class Viewer(QWidget):
         for keys, fn in self.keys:
             QShortcut(QKeySequence(keys), self, fn, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
+    @property
+    def media(self) -> QMediaPlayer:
+        """The QtMultimedia player, made the first time a clip is opened."""
+        if self._media is None:
+            from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoSink
+
+            self._media = media = QMediaPlayer(self)
+            self.audio = QAudioOutput(self)
+            self.audio.setVolume(self.bar.volume.value() / 100)
+            self.audio.setMuted(self.bar.mute_button.isChecked())
+            media.setAudioOutput(self.audio)
+            self.sink = QVideoSink(self)
+            media.setVideoSink(self.sink)
+            self.sink.videoFrameChanged.connect(self._frame)
+            media.mediaStatusChanged.connect(self._status)
+            media.durationChanged.connect(self._duration)
+            media.playbackStateChanged.connect(lambda _s: self.bar.set_playing(self.playing()))
+            media.positionChanged.connect(self._position)
+            media.errorOccurred.connect(self._error)
+        return self._media
+
     # ---- opening ----------------------------------------------------------------------------------------
     def open(self, path: str, fps: float | None = None, autoplay: bool = True) -> None:
         """Show ``path``: a video opens paused on its first frame (the poster), or plays with ``autoplay``."""
@@ -136,8 +150,7 @@ class Viewer(QWidget):
         self.message.clear()
         if Path(path).suffix.lower() in IMAGE_SUFFIXES:
             self.kind = "image"
-            self.media.stop()
-            self.media.setSource(QUrl())
+            self._unload()
             self.bar.set_video_controls(False)
             self.bar.position.setText(Path(path).name)
             run_in_thread(lambda: QImage(path), self._image_loaded, self)
@@ -159,13 +172,17 @@ class Viewer(QWidget):
     def show_message(self, text: str) -> None:
         """No clip to show (a job still running, or nothing selected): say what is going on."""
         self._stop_reverse()
-        self.media.stop()
-        self.media.setSource(QUrl())
+        self._unload()
         self.kind = "none"
         self.path = None
         self.bar.set_video_controls(False)
         self.bar.position.setText("—")
         self.canvas.set_text(text)
+
+    def _unload(self) -> None:
+        if self._media is not None:
+            self._media.stop()
+            self._media.setSource(QUrl())
 
     def _image_loaded(self, image: object, error: Exception | None) -> None:
         if error is not None or not isinstance(image, QImage) or image.isNull():
@@ -193,6 +210,8 @@ class Viewer(QWidget):
         self.frame_shown.emit(self.frame)
 
     def _duration(self, ms: int) -> None:
+        from PySide6.QtMultimedia import QMediaMetaData
+
         rate = self.media.metaData().value(QMediaMetaData.Key.VideoFrameRate)
         if isinstance(rate, (int, float)) and rate > 0:
             self.fps = float(rate)
@@ -201,7 +220,7 @@ class Viewer(QWidget):
         self.bar.show_position(min(self.frame, self.frames - 1), self.frames, self.fps)
 
     def _status(self, status: QMediaPlayer.MediaStatus) -> None:
-        if status == QMediaPlayer.MediaStatus.EndOfMedia:
+        if status.name == "EndOfMedia":
             if self.bar.loop.currentData() == "clip" or (
                 self.bar.loop.currentData() == "range" and self.out_frame is None
             ):
@@ -212,7 +231,7 @@ class Viewer(QWidget):
                 self.media.setPosition(position_of(self.frames - 1, self.fps))
 
     def _outside_loop(self, frame: int) -> bool:
-        if self.media.playbackState() != PLAYING or self.bar.loop.currentData() != "range":
+        if not self.playing() or self.bar.loop.currentData() != "range":
             return False
         start = self.in_frame or 0
         end = self.out_frame if self.out_frame is not None else self.frames - 1
@@ -223,7 +242,7 @@ class Viewer(QWidget):
             self.media.setPosition(position_of(self.in_frame or 0, self.fps))
 
     def _error(self, error: QMediaPlayer.Error, text: str) -> None:
-        if error == QMediaPlayer.Error.NoError:
+        if error.name == "NoError":
             return
         name = Path(self.path).name if self.path else "This file"
         self._say(
@@ -239,7 +258,7 @@ class Viewer(QWidget):
 
     # ---- transport --------------------------------------------------------------------------------------
     def playing(self) -> bool:
-        return self.media.playbackState() == PLAYING
+        return self._media is not None and self._media.playbackState().name == "PlayingState"
 
     def toggle(self) -> None:
         if self.kind != "video":
@@ -265,7 +284,7 @@ class Viewer(QWidget):
         frame = max(0, min(self.frames - 1, frame))
         self.frame = frame
         self.bar.show_position(frame, self.frames, self.fps)
-        if self.media.playbackState() == QMediaPlayer.PlaybackState.StoppedState:
+        if self.media.playbackState().name == "StoppedState":
             self.media.pause()
         self.media.setPosition(position_of(frame, self.fps))
 
@@ -344,7 +363,8 @@ class Viewer(QWidget):
 
     def stop(self) -> None:
         self._stop_reverse()
-        self.media.stop()
+        if self._media is not None:
+            self._media.stop()
 
     # ---- compare, frames to the form --------------------------------------------------------------------
     def set_comparing(self, on: bool) -> None:
