@@ -133,6 +133,22 @@ class Clip:
     inputs: ClipInputs = field(default_factory=ClipInputs)
     timings: ClipTimings = field(default_factory=ClipTimings)
 
+    def remix_request(self) -> GenerationRequest | None:
+        """The request with every input pointing at the library's kept copy (the originals and the prepared
+        copies may be gone; the kept copies are what was sent), the artist's file names carried along."""
+        if self.request is None:
+            return None
+        update: dict[str, Any] = {}
+        names = dict(getattr(self.request, "input_names", None) or {})
+        for name, kept in self.inputs.items():
+            paths = tuple(k.path for k in kept)
+            for k in kept:
+                names[k.path] = k.display_name
+            update[name] = paths[0] if name in INPUT_FIELDS else paths
+        if "input_names" in GenerationRequest.model_fields:
+            update["input_names"] = names
+        return self.request.model_copy(update=update)
+
     @property
     def tag_list(self) -> list[str]:
         return [t.strip() for t in self.tags.split(",") if t.strip()]

@@ -194,3 +194,31 @@ def test_opening_the_library_clears_old_temporary_copies_only(tmp_path: Path) ->
     os.utime(old, (two_hours_ago, two_hours_ago))
     LibraryStore(tmp_path / "library.sqlite", tmp_path / "lib")
     assert not old.exists() and fresh.exists()
+
+
+def test_a_remix_uses_the_kept_copies_when_the_originals_are_gone(
+    store: LibraryStore, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    first = tmp_path / "portrait.png"
+    Image.new("RGB", (320, 180), (1, 2, 3)).save(first)
+    refs = [tmp_path / f"ref{i}.png" for i in range(2)]
+    for i, ref in enumerate(refs):
+        Image.new("RGB", (320, 180), (i, 9, 9)).save(ref)
+    req = GenerationRequest(
+        model="klingai:kling-video@o3-pro",
+        prompt="p",
+        first_frame=str(first),
+        reference_images=tuple(map(str, refs)),
+    )
+    media = make_mp4(store.media_dir / "remix.mp4", 160, 90, 1.0)
+    store.add_job_result(JobResult(id="remix", request=req, files=(str(media),)))
+    for p in (first, *refs):
+        p.unlink()
+    remix = store.get("remix").remix_request()
+    assert remix is not None and remix.prompt == "p"
+    for path in (remix.first_frame, *remix.reference_images):
+        assert path is not None and Path(path).is_file() and Path(path).parent == store.inputs_dir
+    assert Image.open(remix.reference_images[1]).getpixel((0, 0)) == (1, 9, 9)  # order kept
+    assert remix.input_names[remix.first_frame] == "portrait.png"
