@@ -279,3 +279,26 @@ def test_the_window_fits_with_generate_in_view_and_nothing_sideways(window, qtbo
     assert window.viewer.width() > scroll.width()  # the viewer is the largest pane
     scrubber = window.viewer.bar.scrubber
     assert scrubber.width() > window.viewer.width() * 0.9
+
+
+def test_waiting_jobs_say_when_they_check_again_and_cloud_jobs_show_an_estimate() -> None:
+    from kling_desktop.ui.history.model import COST, STATUS
+
+    next_check = datetime(2026, 3, 1, 14, 5, 30, tzinfo=UTC)
+    waiting = Job(
+        id="w1",
+        task_id="t",
+        provider="runware",
+        model="klingai:5@2",
+        request=GenerationRequest(model="klingai:5@2", prompt="Neon rain", duration=5),
+        state=JobState.WAITING,
+        submitted_at="2026-03-01T14:00:00+00:00",
+        wait_reason="offline",
+        next_check_at=next_check.isoformat(),
+    )
+    model = HistoryModel()
+    model.set_jobs([waiting])
+    status = model.index(0, STATUS).data()
+    assert status == f"Waiting · next check {next_check.astimezone().strftime('%H:%M:%S')}"
+    assert model.index(0, COST).data().startswith("about $")
+    assert "checking again" in model.index(0, STATUS).data(Qt.ItemDataRole.ToolTipRole)

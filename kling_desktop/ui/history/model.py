@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QPixmap
 from kling_desktop.jobs.lifecycle import status_line
 from kling_desktop.jobs.model import Job
 from kling_desktop.jobs.states import JobState
-from kling_desktop.library.spend import money
+from kling_desktop.library.spend import estimate, money
 from kling_desktop.ui.names import model_label, provider_name
 
 COLUMNS = ("Status", "Prompt", "Model", "Provider", "Elapsed", "Progress", "Cost", "Created")
@@ -63,6 +63,17 @@ def elapsed_text(job: Job, now: datetime) -> str:
     return f"{hours}:{m:02d}:{s:02d}" if hours else f"{m}:{s:02d}"
 
 
+def clock(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%H:%M:%S")
+    except ValueError:
+        return iso
+
+
+def _estimate(job: Job) -> float | None:
+    return None if job.provider == "local" or job.cost is not None else estimate(job.request, job.provider)
+
+
 def created_text(job: Job) -> str:
     try:
         return datetime.fromisoformat(job.created_at).astimezone().strftime("%d %b %H:%M")
@@ -75,7 +86,10 @@ class HistoryModel(QAbstractTableModel):
         super().__init__(parent)
         self.jobs: list[Job] = []  # newest first
         self._rows: dict[str, int] = {}
-        self.thumbs: dict[str, QPixmap] = {}  # job id → its clip's thumbnail (loaded off the GUI thread)
+        self.thumbs: dict[str, QPixmap] = {}
+        self._estimates: dict[
+            str, float | None
+        ] = {}  # job id → cost estimate, worked out once per job  # job id → its clip's thumbnail (loaded off the GUI thread)
         self.now = datetime.now(UTC)
 
     # ---- Qt -----------------------------------------------------------------------------------------------
@@ -123,6 +137,8 @@ class HistoryModel(QAbstractTableModel):
 
     def _text(self, job: Job, col: int) -> str:
         if col == STATUS:
+            if job.state in (JobState.WAITING, JobState.STALLED) and job.next_check_at:
+                return f"{job.state.label} · next check {clock(job.next_check_at)}"
             return job.state.label + (" (retried)" if job.retry_of else "")
         if col == PROMPT:
             return prompt_of(job)
@@ -137,6 +153,9 @@ class HistoryModel(QAbstractTableModel):
                 return "100%"
             return f"{job.progress:.0%}" if job.progress is not None else ""
         if col == COST:
+            if job.cost is None and job.provider != "local":
+                guess = self._estimates.get(job.id)
+                return f"{money(guess, job.provider, estimated=True)}" if guess is not None else ""
             return money(job.cost, job.provider)
         return created_text(job)
 
@@ -145,10 +164,13 @@ class HistoryModel(QAbstractTableModel):
         self.beginResetModel()
         self.jobs = sorted(jobs, key=lambda j: j.created_at, reverse=True)
         self._rows = {j.id: i for i, j in enumerate(self.jobs)}
+        self._estimates = {j.id: _estimate(j) for j in self.jobs}
         self.endResetModel()
 
     def upsert(self, job: Job) -> None:
         row = self._rows.get(job.id)
+        if job.id not in self._estimates:
+            self._estimates[job.id] = _estimate(job)
         if row is not None:
             self.jobs[row] = job
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
