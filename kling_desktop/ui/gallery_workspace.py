@@ -223,7 +223,9 @@ class GalleryWorkspace(QWidget):
         if one.kind == "image":
             menu.addAction("Animate this", lambda: self.animate_requested.emit(one.path))
         if one.request is not None:
-            menu.addAction("Remix (load into the form)", lambda: self.remix_requested.emit(one.request))
+            menu.addAction(
+                "Remix (load into the form)", lambda: self.remix_requested.emit(one.remix_request())
+            )
             menu.addAction("Re-render as master", lambda: self.rerender_requested.emit(one.id))
         menu.addSeparator()
         menu.addAction("Favourite ★", self.toggle_favourite)
