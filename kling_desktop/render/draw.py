@@ -59,37 +59,68 @@ def gradient(width: int, height: int, palette_index: int) -> Image.Image:
     return Image.composite(Image.new("RGB", strip.size, bottom), Image.new("RGB", strip.size, top), strip)
 
 
+Piece = tuple[Image.Image, tuple[int, int]]
+
+
 def text_layer(
     width: int, height: int, heading: str, caption: str, model_name: str, *, card: bool
 ) -> Image.Image:
-    """Transparent overlay: the DRAFT label, the heading and the wrapped caption."""
+    """Transparent overlay the frame's size: the DRAFT label, the heading and the wrapped caption."""
     layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
-    d = ImageDraw.Draw(layer)
+    for piece, at in text_pieces(width, height, heading, caption, model_name, card=card):
+        layer.paste(piece, at)
+    return layer
+
+
+def text_pieces(
+    width: int, height: int, heading: str, caption: str, model_name: str, *, card: bool
+) -> list[Piece]:
+    """The overlay as tight RGBA boxes with their positions: the DRAFT label, then the caption block.
+
+    Each frame composites only these boxes (a few percent of the frame), never a full-frame layer.
+    """
     unit = max(10, min(width, height) // 24)
     label = f"DRAFT · {model_name}"
     small = font(max(9, unit * 2 // 3), bold=True)
-    lw = d.textlength(label, font=small)
-    d.rounded_rectangle(
-        (unit // 2, unit // 2, unit // 2 + lw + unit, unit // 2 + unit * 1.4),
-        radius=unit // 3,
-        fill=(0, 0, 0, 150),
+    probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
+    lw = probe.textlength(label, font=small)
+    label_box = (
+        unit // 2,
+        unit // 2,
+        math.ceil(unit // 2 + lw + unit) + 1,
+        math.ceil(unit // 2 + unit * 1.4) + 1,
     )
-    d.text((unit, unit * 0.62), label, font=small, fill=(255, 214, 102, 255))
+    tag = Image.new("RGBA", (label_box[2] - label_box[0], label_box[3] - label_box[1]), (0, 0, 0, 0))
+    d = ImageDraw.Draw(tag)
+    d.rounded_rectangle((0, 0, tag.width - 1, tag.height - 1), radius=unit // 3, fill=(0, 0, 0, 150))
+    d.text((unit - label_box[0], unit * 0.62 - label_box[1]), label, font=small, fill=(255, 214, 102, 255))
+    pieces: list[Piece] = [(tag, (label_box[0], label_box[1]))]
+
     body = font(unit if card else max(9, unit * 3 // 4))
     chars = max(12, int(width / (unit * (0.55 if card else 0.45))))
     lines = textwrap.wrap(caption, chars)[: 6 if card else 3]
     if heading:
         lines = [heading, *lines]
+    if not lines:
+        return pieces
+    fonts = [font(unit, bold=True) if heading and i == 0 else body for i in range(len(lines))]
+    widths = [probe.textlength(line, font=f) for line, f in zip(lines, fonts, strict=True)]
     line_h = unit * (1.35 if card else 1.2)
     block_h = line_h * len(lines)
     y = (height - block_h) / 2 if card else height - block_h - unit
-    if not card and lines:
-        d.rectangle((0, y - unit / 2, width, height), fill=(0, 0, 0, 120))
-    for i, line in enumerate(lines):
-        f = font(unit, bold=True) if heading and i == 0 else body
-        x = (width - d.textlength(line, font=f)) / 2
-        d.text((x, y + i * line_h), line, font=f, fill=(255, 255, 255, 235))
-    return layer
+    pad = unit / 2
+    left = max(0, math.floor((width - max(widths)) / 2 - pad))
+    top = max(0, math.floor(y - pad))
+    right = min(width, math.ceil((width + max(widths)) / 2 + pad))
+    bottom = min(height, math.ceil(y + block_h + pad))
+    block = Image.new("RGBA", (right - left, bottom - top), (0, 0, 0, 0))
+    d = ImageDraw.Draw(block)
+    if not card:  # a dark box behind the caption, only as wide as its longest line
+        d.rounded_rectangle((0, 0, block.width - 1, block.height - 1), radius=unit // 3, fill=(0, 0, 0, 120))
+    for i, (line, f, lw_) in enumerate(zip(lines, fonts, widths, strict=True)):
+        d.text(((width - lw_) / 2 - left, y + i * line_h - top), line, font=f, fill=(255, 255, 255, 235))
+    pieces.append((block, (left, top)))
+    return pieces
 
 
 def moving_dot(frame: Image.Image, t: float, seed: int) -> None:
