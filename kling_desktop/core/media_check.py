@@ -8,6 +8,7 @@ be used at all (not a regular file, damaged, too many pixels);
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from kling_desktop.catalog.models import get_model
 from kling_desktop.catalog.spec import ImageRequirement, MediaRequirement, ModelSpec
@@ -163,11 +164,18 @@ def prepare_request(req: GenerationRequest, cache_dir: Path) -> GenerationReques
         return str(normalise_image(path, limit, out_dir, max_mb=spec.input_max_mb, framing=framing).path)
 
     frame_req = spec.image_requirement
-    return req.model_copy(
-        update={
-            "first_frame": fix(req.first_frame, frame_req, frame=True),
-            "last_frame": fix(req.last_frame, frame_req, frame=True),
-            "reference_images": tuple(fix(p, frame_req) or p for p in req.reference_images),
-            "input_image": fix(req.input_image, spec.input_image),
-        }
-    )
+    update: dict[str, Any] = {
+        "first_frame": fix(req.first_frame, frame_req, frame=True),
+        "last_frame": fix(req.last_frame, frame_req, frame=True),
+        "reference_images": tuple(fix(p, frame_req) or p for p in req.reference_images),
+        "input_image": fix(req.input_image, spec.input_image),
+    }
+    names = dict(req.input_names)  # the copies keep the names the artist chose (provenance)
+    for field in ("first_frame", "last_frame", "input_image"):
+        before, after = getattr(req, field), update[field]
+        if before and after and after != before:
+            names[after] = req.input_names.get(before, Path(before).name)
+    for before, after in zip(req.reference_images, update["reference_images"], strict=True):
+        if after != before:
+            names[after] = req.input_names.get(before, Path(before).name)
+    return req.model_copy(update={**update, "input_names": names})

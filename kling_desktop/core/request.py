@@ -50,6 +50,8 @@ class GenerationRequest(BaseModel):
     # core/framing.py); None: sent as it is (the service decides).
     framing: Literal["crop", "fit", "pad"] | None = None
     settings: dict[str, Any] = Field(default_factory=dict)  # other providerSettings.klingai keys
+    # input path → the file name the artist chose, where the path is a prepared copy (provenance; never sent)
+    input_names: dict[str, str] = Field(default_factory=dict)
     number_results: int = 1
 
     @model_validator(mode="after")
