@@ -139,14 +139,13 @@ class Clip:
         if self.request is None:
             return None
         update: dict[str, Any] = {}
-        names = dict(getattr(self.request, "input_names", None) or {})
+        names = dict(self.request.input_names)
         for name, kept in self.inputs.items():
             paths = tuple(k.path for k in kept)
             for k in kept:
                 names[k.path] = k.display_name
             update[name] = paths[0] if name in INPUT_FIELDS else paths
-        if "input_names" in GenerationRequest.model_fields:
-            update["input_names"] = names
+        update["input_names"] = names
         return self.request.model_copy(update=update)
 
     @property

@@ -486,7 +486,7 @@ class RebuildReport:
 def original_names(request: GenerationRequest) -> dict[str, str]:
     """Input path → the file name the artist chose, as the request records it (copies made to normalise an
     image carry a hashed name)."""
-    return dict(getattr(request, "input_names", None) or {})
+    return dict(request.input_names)
 
 
 def _title(request: GenerationRequest) -> str:

@@ -31,23 +31,57 @@ def _save(im: Image.Image, target: Path) -> Path:
     return target
 
 
-def thumbnail(media: Path, cache: Path, size: tuple[int, int] = THUMB_SIZE) -> Path:
-    """A JPEG of a frame ~1/3 into the clip (or the image), padded to ``size``; cached by file identity."""
-    target = cache / f"{_key(media, f'{size}')}.jpg"
-    if target.exists():
-        return target
-    if media.suffix.lower() in (".png", ".jpg", ".jpeg", ".webp"):
-        with Image.open(media) as im:
-            return _save(_fit(im, size), target)
+def _scaled_size(src: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """The largest even size with ``src``'s shape that fits in ``box``."""
+    scale = min(box[0] / max(1, src[0]), box[1] / max(1, src[1]), 1.0)
+    return max(2, round(src[0] * scale) // 2 * 2), max(2, round(src[1] * scale) // 2 * 2)
+
+
+def frame_at(media: Path, at: float, size: tuple[int, int]) -> Image.Image | None:
+    """The frame shown at ``at`` seconds, decoded and scaled straight to fit ``size`` (no full-size image).
+
+    Seeks to the keyframe before ``at``, then decodes forward to the exact frame.
+    """
     with av.open(str(media)) as c:
         stream = c.streams.video[0]
         stream.thread_type = "AUTO"
         tb = stream.time_base or Fraction(1, 1000)
-        duration = float(stream.duration * tb) if stream.duration else 0.0
-        if duration > 1:
-            c.seek(int(duration / 3 / tb), stream=stream)
-        frame = next(c.decode(stream))
-        return _save(_fit(frame.to_image(), size), target)
+        rate = float(stream.average_rate or 25)
+        if at > 0:
+            c.seek(int(at / tb), stream=stream, backward=True)
+        chosen = None
+        for frame in c.decode(stream):
+            chosen = frame
+            if frame.time is None or frame.time >= at - 0.5 / rate:
+                break
+        if chosen is None:
+            return None
+        w, h = _scaled_size((chosen.width, chosen.height), size)
+        return chosen.to_image(width=w, height=h, interpolation="BILINEAR")
+
+
+def thumbnail(media: Path, cache: Path, size: tuple[int, int] = THUMB_SIZE) -> Path:
+    """A JPEG of the frame 1/3 into the clip (or the image), padded to ``size``; cached by file identity."""
+    target = cache / f"{_key(media, f'{size}@third')}.jpg"
+    if target.exists():
+        return target
+    if media.suffix.lower() in (".png", ".jpg", ".jpeg", ".webp"):
+        with Image.open(media) as im:
+            im.draft("RGB", size)  # JPEG: decode at a reduced scale when that is enough
+            return _save(_fit(im, size), target)
+    with av.open(str(media)) as c:
+        stream = c.streams.video[0]
+        tb = stream.time_base or Fraction(1, 1000)
+        if stream.duration:
+            duration = float(stream.duration * tb)
+        elif c.duration:
+            duration = c.duration / av.time_base
+        else:
+            duration = 0.0
+    image = frame_at(media, duration / 3, size)
+    if image is None:
+        raise ValueError(f"{media.name}: no video frame could be decoded.")
+    return _save(_fit(image, size), target)
 
 
 def scrub_strip(media: Path, cache: Path, n: int = SCRUB_FRAMES, size: tuple[int, int] = THUMB_SIZE) -> Path:
