@@ -4,7 +4,6 @@ what they report; every failure goes to one notice bar the artist sees."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -12,7 +11,6 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -30,7 +28,6 @@ from kling_desktop.core.request import GenerationRequest
 from kling_desktop.jobs.lifecycle import retry_plan
 from kling_desktop.jobs.model import Job
 from kling_desktop.jobs.states import JobState
-from kling_desktop.library import spend
 from kling_desktop.services import Services
 from kling_desktop.ui.form import GenerationForm
 from kling_desktop.ui.form_host import FormHost
@@ -40,6 +37,7 @@ from kling_desktop.ui.history.panel import HistoryPanel
 from kling_desktop.ui.job_bridge import JobBridge
 from kling_desktop.ui.notices import NoticeBar
 from kling_desktop.ui.settings_dialog import SettingsDialog
+from kling_desktop.ui.spend_status import SpendStatus
 from kling_desktop.ui.theme import CHOICES, apply_theme
 from kling_desktop.ui.viewer.viewer import Viewer
 from kling_desktop.ui.workers import report, run_in_thread, run_op, set_reporter, spawn
@@ -111,8 +109,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
-        self.spend_label = QLabel(objectName="hint")
-        self.statusBar().addPermanentWidget(self.spend_label)
+        self.spend = SpendStatus(self.qsettings, lambda: self.history.model.jobs)
+        self.statusBar().addPermanentWidget(self.spend)
         self._unreport = set_reporter(self.show_problem)
         self.bridge = JobBridge(services.runner, self)
         self.bridge.job_changed.connect(self._job_changed)
@@ -180,18 +178,18 @@ class MainWindow(QMainWindow):
 
     def _history_loaded(self, jobs: object) -> None:
         self.history.set_jobs(list(jobs))  # type: ignore[call-overload]
-        self._show_spend()
+        self.spend.refresh()
 
     def _job_changed(self, job: Job, message: str) -> None:
         self.history.show_job(job)
         if job.state is JobState.DONE:
             self.gallery.add_clip()
-            self._show_spend()
+            self.spend.refresh()
             self.statusBar().showMessage(f"Done: “{prompt_of(job)[:80]}”")
         elif job.state is JobState.FAILED:
             self.statusBar().showMessage(f"Failed: {job.error}")
             self.tabs.setCurrentWidget(self.history)
-            self._show_spend()
+            self.spend.refresh()
 
     def _job_selected(self, job: Job | None) -> None:
         if job is None:
@@ -222,54 +220,11 @@ class MainWindow(QMainWindow):
     def abandon(self, job_id: str) -> None:
         spawn(self.services.runner.cancel(job_id), "Abandoning the job")
 
-    # ---- spend ------------------------------------------------------------------------------------------
-    def budget(self) -> float:
-        try:
-            return float(self.qsettings.value("monthly_budget", 0.0))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            return 0.0
-
-    def spend_totals(self) -> spend.SpendTotals:
-        charges = [
-            spend.Charge(j.created_at, j.cost)
-            for j in self.history.model.jobs
-            if j.cost is not None and j.provider != "local"
-        ]
-        return spend.totals(charges, datetime.now().astimezone())
-
-    def _show_spend(self) -> None:
-        t = self.spend_totals()
-        budget = self.budget()
-        text = f"Spent today ${t.today:.2f} · this month ${t.month:.2f}"
-        if budget:
-            text += f" of ${budget:.2f}"
-        self.spend_label.setText(text)
-
-    def set_budget(self) -> None:
-        value, ok = QInputDialog.getDouble(
-            self,
-            "Monthly budget",
-            "Ask before a send would pass this much in a month (USD, 0 for no budget):",
-            self.budget(),
-            0.0,
-            100000.0,
-            2,
-        )
-        if ok:
-            self.qsettings.setValue("monthly_budget", value)
-            self._show_spend()
-
     # ---- sending ------------------------------------------------------------------------------------------
     def submit(self, request: GenerationRequest, provider: str, parent_id: str | None = None) -> None:
         """Ask first if the monthly budget would be passed; normalise the inputs off the GUI thread, then write
         the job and start it."""
-        question = spend.budget_question(
-            self.spend_totals().month, spend.estimate(request, provider), self.budget()
-        )
-        if (
-            question
-            and QMessageBox.question(self, "Monthly budget", question) != QMessageBox.StandardButton.Yes
-        ):
+        if not self.spend.may_send(self, request, provider):
             self.statusBar().showMessage("Not sent: the monthly budget would be passed.")
             return
         self.statusBar().showMessage("Preparing the inputs…")
@@ -335,7 +290,7 @@ class MainWindow(QMainWindow):
         file = self.menuBar().addMenu("&File")
         file.addAction("Import a folder of videos…", self.import_folder)
         file.addAction("Settings…", self.open_settings)
-        file.addAction("Monthly budget…", self.set_budget)
+        file.addAction("Monthly budget…", lambda: self.spend.ask_budget(self))
         quit_action = QAction("Quit", self, shortcut="Ctrl+Q")
         quit_action.triggered.connect(self.close)
         file.addAction(quit_action)
@@ -435,7 +390,7 @@ class MainWindow(QMainWindow):
             self.form.load_request(request)
         else:
             self.form.set_model(str(self.qsettings.value("last_model", DEFAULT_MODEL)))
-        QTimer.singleShot(0, self._show_spend)
+        QTimer.singleShot(0, self.spend.refresh)
 
     def _fit_screen(self) -> None:
         """First start: most of the screen, the form a third of the width, the viewer the rest."""

@@ -117,3 +117,29 @@ def test_budget_asks_before_a_send_would_pass_it(window, monkeypatch) -> None:
     assert "budget" in window.statusBar().currentMessage()
     window.submit(request, "local")  # drafts are free: no question
     assert len(asked) == 1 and len(sent) == 1
+
+
+def test_the_status_bar_shows_what_was_spent_today_and_this_month(window, qtbot, services) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from kling_desktop.jobs.model import Job
+    from kling_desktop.jobs.states import JobState
+
+    now = datetime.now(UTC)
+    for i, (ago, cost) in enumerate(((timedelta(seconds=1), 0.42), (timedelta(days=40), 3.0))):
+        services.journal.add(
+            Job(
+                id=f"paid{i}",
+                task_id=f"t{i}",
+                provider="runware",
+                model="klingai:5@2",
+                request=GenerationRequest(model="klingai:5@2", prompt="x y", duration=5),
+                state=JobState.DONE,
+                cost=cost,
+                created_at=(now - ago).isoformat(),
+            )
+        )
+    window.qsettings.setValue("monthly_budget", 20.0)
+    window.load_history()
+    qtbot.waitUntil(lambda: window.history.model.rowCount() == 2, timeout=10000)
+    assert window.spend.text() == "Spent today $0.42 · this month $0.42 of $20.00"
