@@ -9,7 +9,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,11 +18,12 @@ from typing import Any
 from send2trash import send2trash
 
 from kling_desktop.catalog.models import UnknownModel, get_model
-from kling_desktop.core.probe import MediaError, probe_media
 from kling_desktop.core.request import GenerationRequest
 from kling_desktop.core.validation import choose_workflow
 from kling_desktop.library.keep import PARTIAL_PREFIX, keep_file
+from kling_desktop.library.media_facts import clip_title, media_facts
 from kling_desktop.library.naming import readable_name, unique_name
+from kling_desktop.library.query import SELECT, Cancel, cancellable, page_sql, where
 from kling_desktop.library.records import (
     INPUT_FIELDS,
     INPUT_LISTS,
@@ -40,27 +41,8 @@ from kling_desktop.library.records import (
 from kling_desktop.library.schema import COLUMNS, migrate_library, relative_to_root
 from kling_desktop.library.sidecar import read_sidecar, sidecar_path, write_sidecar
 
-_SELECT = f"SELECT {', '.join(COLUMNS)} FROM clips"
 _TYPED = {"request", "inputs", "timings"}
 NAMES_DIR = ".names"  # readable hard links for drag-out
-
-
-class QueryCancelled(Exception):
-    """A newer query replaced this one before it finished."""
-
-
-class Cancel:
-    """A token a caller sets to stop a running query (the query raises :class:`QueryCancelled`)."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def set(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
 
 
 class LibraryStore:
@@ -177,12 +159,12 @@ class LibraryStore:
         inputs = self.keep_inputs(request)
         clips = []
         for n, path in enumerate(job.files):
-            media = _media_facts(Path(path))
+            media = media_facts(Path(path))
             clip = Clip(
                 id=job.id if n == 0 else f"{job.id}-{n}",
                 path=str(path),
                 kind=media.pop("kind"),
-                title=_title(request),
+                title=clip_title(request),
                 prompt=request.prompt or " / ".join(s.prompt for s in request.shots),
                 negative_prompt=request.negative_prompt,
                 model=request.model,
@@ -230,48 +212,6 @@ class LibraryStore:
         return ClipInputs(**out)
 
     # ---- reading ---------------------------------------------------------------------------------------
-    def _where(self, f: ClipFilter) -> tuple[list[str], list[Any]]:
-        clauses: list[str] = []
-        args: list[Any] = []
-        if f.text.strip():
-            terms = " ".join('"' + t.replace('"', '""') + '"*' for t in f.text.split())
-            clauses.append("rowid IN (SELECT rowid FROM clips_fts WHERE clips_fts MATCH ?)")
-            args.append(terms)
-        for col in ("model", "provider", "kind"):
-            if getattr(f, col):
-                clauses.append(f"{col} = ?")
-                args.append(getattr(f, col))
-        if f.favourites_only:
-            clauses.append("favourite = 1")
-        if f.since:
-            clauses.append("created_at >= ?")
-            args.append(f.since)
-        if f.until:
-            clauses.append("created_at <= ?")
-            args.append(f.until)
-        if f.drafts is not None:
-            clauses.append("is_draft = ?")
-            args.append(int(f.drafts))
-        return clauses, args
-
-    @contextmanager
-    def _cancellable(self, cancel: Cancel | None) -> Iterator[sqlite3.Connection]:
-        conn = self._conn()
-        if cancel is None:
-            yield conn
-            return
-        if cancel.cancelled:
-            raise QueryCancelled()
-        conn.set_progress_handler(lambda: 1 if cancel.cancelled else 0, 2000)
-        try:
-            yield conn
-        except sqlite3.OperationalError as exc:
-            if cancel.cancelled and "interrupt" in str(exc):
-                raise QueryCancelled() from exc
-            raise
-        finally:
-            conn.set_progress_handler(None, 0)
-
     def query(
         self,
         f: ClipFilter | None = None,
@@ -297,14 +237,13 @@ class LibraryStore:
         limit: int = 100,
     ) -> tuple[str, list[Any]]:
         """The statement ``query`` runs (tests read its plan)."""
-        key = SORTS.get(sort, SORTS["newest"])
-        clauses, args = self._where(f or ClipFilter())
-        if after is not None:
-            clauses.append(f"({key.column}, id) {'<' if key.direction == 'DESC' else '>'} (?, ?)")
-            args.extend(after)
-        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        order = f"{key.column} {key.direction}, id {key.direction}"
-        return f"{_SELECT}{where} ORDER BY {order} LIMIT ?", [*args, limit]
+        return page_sql(f or ClipFilter(), sort, after, limit)
+
+    def _where(self, f: ClipFilter) -> tuple[list[str], list[Any]]:
+        return where(f)
+
+    def _cancellable(self, cancel: Cancel | None) -> AbstractContextManager[sqlite3.Connection]:
+        return cancellable(self._conn(), cancel)
 
     @staticmethod
     def cursor(clip: Clip, sort: str = "newest") -> Cursor:
@@ -327,7 +266,7 @@ class LibraryStore:
             return int(conn.execute(f"SELECT COUNT(*) FROM clips{where}", args).fetchone()[0])
 
     def get(self, clip_id: str) -> Clip:
-        row = self._conn().execute(f"{_SELECT} WHERE id = ?", (clip_id,)).fetchone()
+        row = self._conn().execute(f"{SELECT} WHERE id = ?", (clip_id,)).fetchone()
         if row is None:
             raise KeyError(f"No clip {clip_id!r} in the library.")
         return self._clip(row)
@@ -415,7 +354,7 @@ class LibraryStore:
         roots (probed again) for imported ones, and any clip whose file is still where the index said.
         Favourites and tags survive; only a clip whose file is gone is dropped."""
         conn = self._conn()
-        old = [self._clip(r) for r in conn.execute(_SELECT)]
+        old = [self._clip(r) for r in conn.execute(SELECT)]
         report = RebuildReport()
         with self._transaction():
             conn.execute("DELETE FROM clips")
@@ -487,37 +426,6 @@ def original_names(request: GenerationRequest) -> dict[str, str]:
     """Input path → the file name the artist chose, as the request records it (copies made to normalise an
     image carry a hashed name)."""
     return dict(request.input_names)
-
-
-def _title(request: GenerationRequest) -> str:
-    text = request.prompt or (request.shots[0].prompt if request.shots else "")
-    return (text[:60] + "…") if len(text) > 60 else text or "Untitled"
-
-
-def _media_facts(path: Path) -> dict[str, Any]:
-    if path.suffix.lower() in (".png", ".jpg", ".jpeg", ".webp"):
-        from PIL import Image
-
-        with Image.open(path) as im:
-            return {
-                "kind": "image",
-                "width": im.width,
-                "height": im.height,
-                "size_bytes": path.stat().st_size,
-            }
-    try:
-        info = probe_media(path)
-    except MediaError:
-        return {"kind": "video", "size_bytes": path.stat().st_size}
-    return {
-        "kind": "video",
-        "duration": info.duration,
-        "width": info.width,
-        "height": info.height,
-        "fps": info.fps,
-        "has_audio": info.has_audio,
-        "size_bytes": info.size_bytes,
-    }
 
 
 def new_clip_id() -> str:

@@ -38,8 +38,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QImage, QPixmap
 
 from kling_desktop.library.lru import SizeCappedLRU
+from kling_desktop.library.query import Cancel, QueryCancelled
 from kling_desktop.library.records import Clip, ClipFilter, Cursor
-from kling_desktop.library.store import Cancel, LibraryStore, QueryCancelled
+from kling_desktop.library.store import LibraryStore
 from kling_desktop.library.thumbs import scrub_strip, thumbnail
 from kling_desktop.ui.workers import run_in_thread
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from kling_desktop.library.query import Cancel, QueryCancelled
 from kling_desktop.library.records import SORTS, Clip, ClipFilter
-from kling_desktop.library.store import Cancel, LibraryStore, QueryCancelled
+from kling_desktop.library.store import LibraryStore
 
 
 def _clips(n: int) -> list[Clip]:
