@@ -59,6 +59,7 @@ class MediaListZone(QFrame):
         self.remove_button.clicked.connect(self.remove_selected)
         self._problems: dict[str, list[str]] = {}
         self.pending = 0
+        self._generation = 0
 
     def configure(self, max_count: int, limits_text: str, checker: Checker | None) -> None:
         self.max_count, self.checker = max_count, checker
@@ -82,6 +83,7 @@ class MediaListZone(QFrame):
         return out
 
     def set_paths(self, paths: list[str]) -> None:
+        self._generation += 1  # checks still running are for items clear() deletes: their results are dropped
         self.list.clear()
         self._problems.clear()
         for p in paths:
@@ -101,12 +103,15 @@ class MediaListZone(QFrame):
         if self.checker is not None:
             checker = self.checker
             self.pending += 1
-            run_in_thread(lambda: checker(path), lambda r, e: self._checked(item, path, r, e), self)
+            gen = self._generation
+            run_in_thread(lambda: checker(path), lambda r, e: self._checked(gen, item, path, r, e), self)
         self._refresh()
 
-    def _checked(self, item: QListWidgetItem, path: str, result: object, error: Exception | None) -> None:
+    def _checked(
+        self, generation: int, item: QListWidgetItem, path: str, result: object, error: Exception | None
+    ) -> None:
         self.pending -= 1
-        if self.list.row(item) < 0:
+        if generation != self._generation or self.list.row(item) < 0:
             return
         if error is not None:
             self._problems[path] = [str(error)]
