@@ -43,21 +43,49 @@ def frame_at(media: Path, at: float, size: tuple[int, int]) -> Image.Image | Non
     Seeks to the keyframe before ``at``, then decodes forward to the exact frame.
     """
     with av.open(str(media)) as c:
-        stream = c.streams.video[0]
-        stream.thread_type = "AUTO"
-        tb = stream.time_base or Fraction(1, 1000)
-        rate = float(stream.average_rate or 25)
-        if at > 0:
-            c.seek(int(at / tb), stream=stream, backward=True)
-        chosen = None
-        for frame in c.decode(stream):
+        return _frame_at(c, at, size)
+
+
+def _duration(c: av.container.InputContainer) -> float:
+    stream = c.streams.video[0]
+    if stream.duration:
+        return float(stream.duration * (stream.time_base or Fraction(1, 1000)))
+    return c.duration / av.time_base if c.duration else 0.0
+
+
+def _frame_at(c: av.container.InputContainer, at: float, size: tuple[int, int]) -> Image.Image | None:
+    stream = c.streams.video[0]
+    stream.thread_type = "AUTO"
+    tb = stream.time_base or Fraction(1, 1000)
+    rate = float(stream.average_rate or 25)
+    if at > 0:
+        c.seek(int(at / tb), stream=stream, backward=True)
+    ctx = stream.codec_context
+    # Frames nothing refers to, well before the target, need not be decoded at all; from a few frames
+    # before it (B-frames arrive out of order) every frame is decoded, so the chosen one is exact.
+    near = at - 4 / rate
+    ctx.skip_frame = "NONREF" if near > 0 else "DEFAULT"
+    chosen = None
+    found = False
+    for packet in c.demux(stream):
+        if ctx.skip_frame != "DEFAULT" and (packet.pts is None or packet.pts * tb >= near):
+            ctx.skip_frame = "DEFAULT"
+        for frame in packet.decode():
+            chosen = frame
+            if frame.time is None or frame.time >= at - 0.5 / rate:
+                found = True
+                break
+        if found:
+            break
+    else:  # the end of the file: frames still inside the decoder come out now
+        for frame in ctx.decode(None):
             chosen = frame
             if frame.time is None or frame.time >= at - 0.5 / rate:
                 break
-        if chosen is None:
-            return None
-        w, h = _scaled_size((chosen.width, chosen.height), size)
-        return chosen.to_image(width=w, height=h, interpolation="BILINEAR")
+    if chosen is None:
+        return None
+    w, h = _scaled_size((chosen.width, chosen.height), size)
+    return chosen.to_image(width=w, height=h, interpolation="BILINEAR")
 
 
 def thumbnail(media: Path, cache: Path, size: tuple[int, int] = THUMB_SIZE) -> Path:
@@ -69,16 +97,8 @@ def thumbnail(media: Path, cache: Path, size: tuple[int, int] = THUMB_SIZE) -> P
         with Image.open(media) as im:
             im.draft("RGB", size)  # JPEG: decode at a reduced scale when that is enough
             return _save(_fit(im, size), target)
-    with av.open(str(media)) as c:
-        stream = c.streams.video[0]
-        tb = stream.time_base or Fraction(1, 1000)
-        if stream.duration:
-            duration = float(stream.duration * tb)
-        elif c.duration:
-            duration = c.duration / av.time_base
-        else:
-            duration = 0.0
-    image = frame_at(media, duration / 3, size)
+    with av.open(str(media)) as c:  # one open: probing a file costs about a keyframe's decode
+        image = _frame_at(c, _duration(c) / 3, size)
     if image is None:
         raise ValueError(f"{media.name}: no video frame could be decoded.")
     return _save(_fit(image, size), target)
