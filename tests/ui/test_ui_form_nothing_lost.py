@@ -300,3 +300,19 @@ def test_reference_video_type_is_chosen_in_the_reference_video_zone(window, qtbo
     form.set_model("klingai:kling@o1")  # O1 takes no reference type: nothing is sent
     form.set_mode(W.REFERENCE_TO_VIDEO)
     assert not combo.isVisibleTo(form) and form.current_request().reference_video_types == ()
+
+
+def test_a_failed_drop_keeps_the_good_frame(window, qtbot, media, tmp_path) -> None:
+    form = window.form
+    form.set_model("klingai:kling-video@3-pro")
+    form.set_mode(W.IMAGE_TO_VIDEO)
+    form.first.set_path(media["img"])
+    qtbot.waitUntil(lambda: not form.first.busy, timeout=10000)
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"not a video at all")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(broken))])
+    form.first.accept_mime(mime)
+    qtbot.waitUntil(lambda: not form.first.busy, timeout=10000)
+    assert form.first.path() == media["img"] and form.first.problem() is None
+    assert "broken.mp4" in form.first.info.text() and "Kept the image" in form.first.info.text()
