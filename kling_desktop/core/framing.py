@@ -123,8 +123,12 @@ def frame_plan_for(
     return plan(source, target, mode or Framing.CROP)
 
 
-def request_frame_plan(req: GenerationRequest, source: tuple[int, int]) -> FramePlan | None:
-    """The plan for one of the request's frames (of ``source`` pixels, upright), when it asks for framing."""
+def request_frame_plan(
+    req: GenerationRequest, source: tuple[int, int], first: tuple[int, int] | None = None
+) -> FramePlan | None:
+    """The plan for one of the request's frames (of ``source`` pixels, upright), when it asks for framing.
+    With size "Automatic" the output follows the *first* frame (``first``, its size): a last frame of another
+    shape is framed to that same output."""
     if req.framing is None:
         return None
     from kling_desktop.catalog.models import get_model
@@ -132,4 +136,8 @@ def request_frame_plan(req: GenerationRequest, source: tuple[int, int]) -> Frame
 
     spec = get_model(req.model)
     size = (req.width, req.height) if req.width and req.height else None
-    return frame_plan_for(spec, choose_workflow(req, spec), size, source, req.framing)
+    workflow = choose_workflow(req, spec)
+    target = output_target(spec, workflow, size, first or source)
+    if target is None or not differs(source, target):
+        return None
+    return plan(source, target, req.framing)

@@ -155,12 +155,14 @@ def prepare_request(req: GenerationRequest, cache_dir: Path) -> GenerationReques
     """The request with every image normalised into ``cache_dir`` (content-addressed). Raises ImageError."""
     spec = get_model(req.model)
     out_dir = cache_dir / "normalised"
+    head = inspect_image(req.first_frame) if req.framing and req.first_frame else None
+    first = (head.width, head.height) if head else None  # with size Automatic, the output follows it
 
     def fix(path: str | None, limit: ImageRequirement | None, frame: bool = False) -> str | None:
         if not path:
             return path
         info = inspect_image(path) if frame and req.framing else None
-        framing = request_frame_plan(req, (info.width, info.height)) if info else None
+        framing = request_frame_plan(req, (info.width, info.height), first) if info else None
         return str(normalise_image(path, limit, out_dir, max_mb=spec.input_max_mb, framing=framing).path)
 
     frame_req = spec.image_requirement

@@ -388,7 +388,7 @@ class GenerationForm(QWidget):
             label.setVisible(bool(texts))
         self.settings.show_duration_error(duration_error)
         self.problems.setText("\n".join(f"• {m}" for m in dict.fromkeys(messages)))
-        self.framing.update_for(req, req.first_frame or req.last_frame)
+        self.framing.update_for(req, [p for p in (req.first_frame, req.last_frame) if p])
         busy = self.first.busy or self.last.busy or self.zones.busy() or self.framing.busy
         self._set_generate(messages, busy)
         seconds = resolve(req).duration if not problems else req.duration

@@ -16,7 +16,7 @@ from kling_desktop.core.images import inspect_image, normalise_image
 from kling_desktop.core.request import GenerationRequest
 from kling_desktop.ui.workers import run_in_thread
 
-PREVIEW = QSize(260, 150)
+PREVIEW = QSize(220, 140)
 
 
 def render_framed(
@@ -24,7 +24,8 @@ def render_framed(
 ) -> tuple[FramePlan, Path, QImage] | None:
     """Off the GUI thread: the framed file exactly as it will be uploaded, or None when no framing applies."""
     info = inspect_image(path)
-    frame_plan = request_frame_plan(req, (info.width, info.height))
+    head = inspect_image(req.first_frame) if req.first_frame and req.first_frame != path else info
+    frame_plan = request_frame_plan(req, (info.width, info.height), (head.width, head.height))
     if frame_plan is None:
         return None
     spec = get_model(req.model)
@@ -45,8 +46,13 @@ class FramingPreview(QWidget):
         super().__init__(parent)
         self.cache_dir = cache_dir
         self.title = QLabel(wordWrap=True)
-        self.picture = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
-        self.picture.setMinimumHeight(PREVIEW.height() // 2)
+        self.pictures = [
+            QLabel(alignment=Qt.AlignmentFlag.AlignCenter) for _ in range(2)
+        ]  # first, last frame
+        row = QHBoxLayout()
+        for picture in self.pictures:
+            picture.setMinimumSize(1, PREVIEW.height() // 2)
+            row.addWidget(picture)
         self.group = QButtonGroup(self)
         choices = QHBoxLayout()
         self.buttons: dict[Framing, QRadioButton] = {}
@@ -60,11 +66,12 @@ class FramingPreview(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
-        layout.addWidget(self.picture)
+        layout.addLayout(row)
         layout.addLayout(choices)
         self.group.buttonToggled.connect(self._toggled)
         self.plan: FramePlan | None = None
-        self.framed_path: Path | None = None  # the file that will be uploaded
+        self.framed_path: Path | None = None  # the file that will be uploaded (the first framed frame)
+        self.framed_paths: list[Path] = []
         self.busy = False
         self._generation = 0
         self._key: tuple[str, str] | None = None
@@ -80,38 +87,55 @@ class FramingPreview(QWidget):
     def set_mode(self, mode: Framing | str) -> None:
         self.buttons[Framing(mode)].setChecked(True)
 
-    def update_for(self, req: GenerationRequest, path: str | None) -> None:
-        """Recompute for this request's frame (cheap when nothing that matters changed)."""
-        key = (req.model_dump_json(include={"model", "workflow", "width", "height", "framing"}), path or "")
+    def update_for(self, req: GenerationRequest, paths: list[str]) -> None:
+        """Recompute for this request's frames (cheap when nothing that matters changed)."""
+        key = (
+            req.model_dump_json(include={"model", "workflow", "width", "height", "framing"}),
+            "|".join(paths),
+        )
         if key == self._key:
             return
         self._key = key
         self._generation += 1
-        if not path or req.framing is None:
-            self._show(None)
+        if not paths or req.framing is None:
+            self._show([])
             return
         gen, cache = self._generation, self.cache_dir
         self.busy = True
-        run_in_thread(lambda: render_framed(req, path, cache), lambda r, e: self._done(gen, r, e), self)
+        run_in_thread(
+            lambda: [(p, render_framed(req, p, cache)) for p in paths],
+            lambda r, e: self._done(gen, r, e),
+            self,
+        )
 
     def _done(self, generation: int, result: object, error: Exception | None) -> None:
         if generation != self._generation:
             return
         self.busy = False
-        self._show(None if error is not None else result)  # type: ignore[arg-type]
+        self._show([] if error is not None else result)  # type: ignore[arg-type]
         self.ready.emit()
 
-    def _show(self, result: tuple[FramePlan, Path, QImage] | None) -> None:
-        self.busy = False if result is None else self.busy
-        if result is None:
-            self.plan, self.framed_path = None, None
+    def _show(self, results: list[tuple[str, tuple[FramePlan, Path, QImage] | None]]) -> None:
+        framed = [(name, r) for name, r in results if r is not None]
+        self.plan = framed[0][1][0] if framed else None
+        self.framed_path = framed[0][1][1] if framed else None
+        self.framed_paths = [r[1] for _n, r in framed]
+        if not framed:
             self.hide()
             return
-        self.plan, self.framed_path, image = result
-        w, h = self.plan.target
+        for label in self.pictures:
+            label.clear()
+            label.hide()
+        lines = []
+        for index, (path, (frame_plan, _out, image)) in enumerate(framed[: len(self.pictures)]):
+            self.pictures[index].setPixmap(QPixmap.fromImage(image))
+            self.pictures[index].setToolTip(f"{Path(path).name}: {frame_plan.describe()}")
+            self.pictures[index].show()
+            lines.append(f"{Path(path).name} is {frame_plan.describe()}")
+        w, h = framed[0][1][0].target
         self.title.setText(
-            f"<b>As the model receives it</b> ({w}×{h}): the frame's shape differs from the output, so it is "
-            f"{self.plan.describe()}. Choose how:"
+            f"<b>As the model receives it</b> ({w}×{h}) — the frame's shape differs from the output: "
+            + "; ".join(lines)
+            + ". Choose how:"
         )
-        self.picture.setPixmap(QPixmap.fromImage(image))
         self.show()

@@ -120,3 +120,19 @@ def test_the_preview_is_the_uploaded_image(window, qtbot, tmp_path, monkeypatch,
             received = got.convert("RGB").copy()
     assert received.size == (1080, 1080)
     assert received.tobytes() == preview.tobytes(), "the provider received exactly the previewed pixels"
+
+
+def test_first_and_last_frames_are_both_previewed_for_the_first_frames_output(
+    window, qtbot, tmp_path
+) -> None:
+    form = window.form
+    form.set_model("klingai:5@2")  # KlingAI 2.1 Pro: first and last frame, size Automatic
+    form.first.set_path(str(_photo(tmp_path / "wide.png", 800, 600)))
+    form.last.set_path(str(_photo(tmp_path / "tall.png", 600, 800)))
+    qtbot.waitUntil(lambda: len(form.framing.framed_paths) == 2 and not form.framing.busy, timeout=15000)
+    assert all(p.isVisibleTo(form) for p in form.framing.pictures)
+    for path in form.framing.framed_paths:
+        with Image.open(path) as im:
+            assert im.size == (1080, 1080), "the last frame is framed to the output the first frame selects"
+    prepared = prepare_request(form.current_request(), AppPaths.default().cache)
+    assert {prepared.first_frame, prepared.last_frame} == {str(p) for p in form.framing.framed_paths}
