@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kling_desktop.catalog.spec import DimensionMode, ModelSpec, Workflow
+from kling_desktop.core.rules import Problem
 
 SIZE_MODES = (DimensionMode.REQUIRED, DimensionMode.OPTIONAL, DimensionMode.OPTIONAL_OR_RESOLUTION)
 
@@ -135,3 +136,50 @@ def mode_fields(spec: ModelSpec, workflow: Workflow) -> set[str]:
 def _setting_in(spec: ModelSpec, name: str, workflow: Workflow) -> bool:
     setting = spec.setting(name)
     return setting is None or not setting.workflows or workflow in setting.workflows
+
+
+# ---- words for fields and messages (no keys like "input_video:" in front of a person) ----------------------
+FIELD_WORDS = {
+    "model": "Model",
+    "workflow": "Mode",
+    "prompt": "Prompt",
+    "negative_prompt": "Negative prompt",
+    "first_frame": "First frame",
+    "last_frame": "Last frame",
+    "shots": "Shots",
+    "duration": "Duration",
+    "size": "Size",
+    "resolution": "Resolution",
+    "cfg_scale": "CFG scale",
+    "sound": "Native audio",
+    "reference_images": "Reference images",
+    "reference_videos": "Reference video",
+    "reference_video_types": "Reference video",
+    "reference_voices": "Reference voices",
+    "input_video": "Input video",
+    "input_audio": "Input audio",
+    "input_image": "Portrait",
+    "number_results": "Images",
+    "provider": "Provider",
+}
+# Which group box shows the message of a rule broken by a field.
+FIELD_GROUP = {
+    "prompt": "prompt",
+    "negative_prompt": "negative_prompt",
+    "first_frame": "frames",
+    "last_frame": "frames",
+    "shots": "shots",
+    **{n: "zones" for n in ("reference_images", "reference_videos", "reference_voices")},
+    **{n: "zones" for n in ("input_video", "input_audio", "input_image", "reference_video_types")},
+}
+
+
+def words(problem: Problem) -> str:
+    """The message with its leading key ("input_video: …") replaced by the field's label."""
+    text = problem.message
+    prefix = f"{problem.field}: "
+    if text.startswith(prefix):
+        text = text[len(prefix) :]
+    field = problem.field.split(".", 1)[-1] if problem.field.startswith("settings.") else problem.field
+    label = FIELD_WORDS.get(problem.field, field.replace("_", " ").capitalize())
+    return f"{label}: {text}"
