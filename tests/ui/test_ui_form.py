@@ -297,3 +297,37 @@ def test_provider_limits_show_before_submit(window, qtbot, tmp_path) -> None:
     form.settings.provider.setCurrentIndex(form.settings.provider.findData("runware"))
     form.refresh()
     assert form.problem_messages() == []
+
+
+def test_labels_and_messages_use_words(window, qtbot) -> None:
+    """No keys ("input_video:", "settings.fast"), no raw values ("customize"), no stray mnemonics."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QGroupBox, QLabel
+
+    key = re.compile(r"\b[a-z]+_[a-z_]+\b|\bsettings\.\w+|\b(?i:customize|intelligence)\b")
+    form = window.form
+    seen = 0
+    for spec in all_models():
+        form.set_model(spec.air_id)
+        for wf in spec.workflows:
+            form.set_mode(wf)
+            form.refresh()
+            texts = [w.text() for w in form.findChildren(QLabel) if w.isVisibleTo(form)]
+            texts += [w.title() for w in form.findChildren(QGroupBox) if w.isVisibleTo(form)]
+            texts += [w.text() for w in form.findChildren(QAbstractButton) if w.isVisibleTo(form)]
+            texts += [
+                c.itemText(i)
+                for c in form.findChildren(QComboBox)
+                if c.isVisibleTo(form)
+                for i in range(c.count())
+            ]
+            texts += form.problem_messages()
+            for text in texts:
+                plain = re.sub(r"<[^>]+>|<<<voice_\d>>>", "", text)
+                assert not key.search(plain), (spec.air_id, wf.value, text)
+                seen += 1
+    assert seen > 500
+    actions = [a.text() for a in form.prompt.menu.actions()]
+    assert any("Audio && Style" in t for t in actions), "an ampersand shown as itself, not as a mnemonic"
+    assert all("&" not in t.replace("&&", "") for t in actions)
