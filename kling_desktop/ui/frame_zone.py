@@ -29,7 +29,7 @@ VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm", ".mkv")
 PREVIEW = QSize(
     200, 112
 )  # the thumbnail; the zone itself may be narrower (two zones side by side, narrow pane)
-PREVIEW_MIN = QSize(140, 90)
+PREVIEW_MIN = QSize(140, 112)
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff)"
 
 
