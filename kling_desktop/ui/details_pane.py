@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
@@ -72,9 +73,9 @@ class DetailsPane(QTextBrowser):
             _row("Job", clip.job_id),
             _row("Task id", clip.task_id),
             _row("Remote id", clip.remote_id),
-            _row("Created", clip.created_at),
-            _row("Submitted", clip.timings.submitted),
-            _row("Finished", clip.timings.finished),
+            _row("Created", _when(clip.created_at)),
+            _row("Submitted", _when(clip.timings.submitted)),
+            _row("Finished", _when(clip.timings.finished)),
             _row("Tags", clip.tags),
             _row("Derived from", clip.parent_id),
             _row("File", clip.path),
@@ -96,3 +97,13 @@ def _cost(clip: Clip) -> str:
 
 def _yes_no(value: object) -> str | None:
     return None if value is None else ("yes" if value else "no")
+
+
+def _when(iso: str | None) -> str | None:
+    """A moment as people read it, in local time: "23 Nov 2026, 14:05:09"."""
+    if not iso:
+        return None
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%d %b %Y, %H:%M:%S")
+    except ValueError:
+        return iso

@@ -159,12 +159,11 @@ class MainWindow(QMainWindow):
     def _banner_text(self) -> str:
         status = self.services.credentials.status()
         text = (
-            "<b>Drafts are free and private.</b> The <i>Draft</i> provider renders an animatic of your request "
-            "on this computer (camera moves, your frames, one captioned segment per shot) so you can check "
-            "timing and framing. For real Kling output, add a Runware or Kling key in <b>Settings</b>."
+            "<b>Drafts are free and private:</b> the <i>Draft</i> provider renders an animatic on this computer "
+            "to check timing and framing. For real Kling output, add a Runware or Kling key in <b>Settings</b>."
         )
         if not status.has_keyring:
-            text += f"<br><b>{status.sentence}</b>"
+            text += f"<br><small>{status.sentence}</small>"
         return text
 
     def _spawn(self, coro: object, what: str = "The job") -> None:
