@@ -1,6 +1,6 @@
 """Start-up to the first painted window: the real app vs a bare PySide6 QMainWindow, each in a fresh process.
 
-    .venv/bin/python benchmarks/startup.py            # prints one JSON object
+    .venv/bin/python benchmarks/startup.py [--runs N]   # prints one JSON object
 
 Every sample is a new Python process (offscreen Qt) running this file as a probe:
 - ``--probe bare``: QApplication + an empty QMainWindow of the app's size, shown;
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import emit  # noqa: E402
+from _common import emit, figure, runs_arg  # noqa: E402
 
 RUNS = 7
 PAINTED = "first-paint "
@@ -71,31 +71,44 @@ def sample(kind: str, home: str) -> float:
 
 
 def main() -> None:
+    runs = runs_arg(RUNS)
     bare, app, first = [], [], []
     with tempfile.TemporaryDirectory() as root:
         home = str(Path(root) / "home")
-        (
-            sample("bare", home),
-            sample("app", home),
-        )  # warm the page cache; creates `home` for the ordinary starts
-        for i in range(RUNS):  # interleaved, so a noisy neighbour hurts both sides alike
+        sample("bare", home), sample("app", home)  # warm the page cache; creates `home` for ordinary starts
+        for i in range(runs):  # interleaved, so a noisy neighbour hurts both sides alike
             bare.append(sample("bare", home))
             app.append(sample("app", home))
             first.append(sample("app", str(Path(root) / f"fresh-{i}")))
-    med = statistics.median
+    ratios = [a / b for a, b in zip(app, bare, strict=True)]
+    first_ratios = [a / b for a, b in zip(first, bare, strict=True)]
     emit(
         "startup",
-        unit=f"seconds from process start to first paint (median of {RUNS}, offscreen)",
-        bare_pyside6=round(med(bare), 3),
-        app=round(med(app), 3),
-        ratio=round(med(app) / med(bare), 2),
-        app_first_run=round(med(first), 3),
-        ratio_first_run=round(med(first) / med(bare), 2),
-        spread={
-            "bare": [round(min(bare), 3), round(max(bare), 3)],
-            "app": [round(min(app), 3), round(max(app), 3)],
-            "app_first_run": [round(min(first), 3), round(max(first), 3)],
-        },
+        [
+            figure(
+                "start → first painted window",
+                "s",
+                app,
+                goal="≤ 1.5 × bare window",
+                meets=statistics.median(ratios) <= 1.5,
+                anchor="bare PySide6 QMainWindow",
+                anchor_values=bare,
+                ratio="app ÷ bare",
+                ratios=ratios,
+                note="existing data folder; offscreen Qt; each run a fresh process",
+            ),
+            figure(
+                "first start ever (empty data folder) → first painted window",
+                "s",
+                first,
+                goal="≤ 1.5 × bare window",
+                meets=statistics.median(first_ratios) <= 1.5,
+                anchor="bare PySide6 QMainWindow",
+                anchor_values=bare,
+                ratio="app ÷ bare",
+                ratios=first_ratios,
+            ),
+        ],
     )
 
 
