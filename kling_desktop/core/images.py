@@ -21,6 +21,7 @@ from kling_desktop.core.framing import FramePlan
 from kling_desktop.core.framing import apply as apply_framing
 from kling_desktop.core.input_file import InputFileError, check_input_file
 from kling_desktop.core.rules import Problem
+from kling_desktop.core.units import format_size
 
 # The largest picture any model can use is far smaller (outputs are at most 4K, inputs are scaled to at most
 # 2048 px where a model says so); 50 MP still takes a 48/50 MP camera photo. Checked from the header, before a
@@ -61,7 +62,7 @@ class ImageInfo:
         return self.size_bytes / MB
 
     def describe(self) -> str:
-        return f"{self.width}×{self.height} {self.format}, {self.megabytes:.1f} MB"
+        return f"{self.width}×{self.height} {self.format}, {format_size(self.size_bytes)}"
 
 
 @dataclass(frozen=True)

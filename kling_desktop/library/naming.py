@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Container
 from pathlib import PurePath
 
+from kling_desktop.core.units import format_size
 from kling_desktop.library.records import Clip
 
 # Characters some file system refuses (Windows is the strictest), control characters, and runs of spaces.
@@ -63,18 +64,4 @@ def unique_name(name: str, taken: Container[str]) -> str:
     return candidate
 
 
-def format_size(size_bytes: int | float | None) -> str:
-    """A size as a person reads it: ``0 bytes``, ``812 bytes``, ``12 KB``, ``3.4 MB``, ``46 MB``, ``1.2 GB``
-    (units of 1000, as file managers show; never ``0.0 MB``). Empty for an unknown size."""
-    if size_bytes is None or size_bytes < 0:
-        return ""
-    if size_bytes < 1000:
-        return "1 byte" if int(size_bytes) == 1 else f"{int(size_bytes)} bytes"
-    n = float(size_bytes)
-    units = ("KB", "MB", "GB", "TB")
-    for unit in units:
-        n /= 1000
-        text = f"{n:.0f}" if unit == "KB" or n >= 9.95 else f"{n:.1f}"
-        if float(text) < 1000 or unit == units[-1]:
-            return f"{text.removesuffix('.0')} {unit}"
-    raise AssertionError("unreachable")
+__all__ = ["format_size", "readable_name", "readable_stem", "safe_stem", "unique_name"]

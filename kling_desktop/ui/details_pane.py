@@ -10,10 +10,11 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from kling_desktop.core.units import format_size
 from kling_desktop.library.records import Clip
 from kling_desktop.library.spend import estimate, money
 from kling_desktop.providers.registry import provider_label
-from kling_desktop.ui.names import human_size, model_label
+from kling_desktop.ui.names import model_label
 
 
 def _row(name: str, value: object) -> str:
@@ -58,7 +59,7 @@ class DetailsPane(QTextBrowser):
             _row("Size", f"{clip.width}×{clip.height}" if clip.width else ""),
             _row("Frame rate", f"{clip.fps:g} fps" if clip.fps else ""),
             _row("Audio", "yes" if clip.has_audio else "no"),
-            _row("File size", human_size(clip.size_bytes)),
+            _row("File size", format_size(clip.size_bytes)),
             _row("Cost", _cost(clip)),
             _row("Requested duration", req.get("duration")),
             _row("Requested size", f"{req['width']}×{req['height']}" if req.get("width") else ""),

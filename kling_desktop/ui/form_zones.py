@@ -14,6 +14,7 @@ from kling_desktop.core.images import check_image, inspect_image
 from kling_desktop.core.media_check import check_media_file
 from kling_desktop.core.probe import probe_media
 from kling_desktop.core.request import REFER_TYPE_FAMILIES, REFER_TYPES, GenerationRequest
+from kling_desktop.core.units import format_size
 from kling_desktop.ui.frame_zone import ImageDropZone
 from kling_desktop.ui.media_zone import Checker, MediaListZone
 
@@ -29,7 +30,7 @@ def _media_checker(field: str, limit: MediaRequirement | None, kind: str, max_mb
     def check(path: str) -> tuple[str, list[str]]:
         info = probe_media(path)
         desc = f"{info.duration or 0:.1f} s" + (f", {info.width}×{info.height}" if info.width else "")
-        desc += f", {info.size_bytes / 1048576:.1f} MB"
+        desc += f", {format_size(info.size_bytes)}"
         problems = [
             p.message.split(": ", 1)[-1] for p in check_media_file(field, path, limit, kind, max_mb=max_mb)
         ]
