@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import logging.handlers
 import os
 import sys
 import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from kling_desktop import APP_ID, APP_NAME, __version__
 from kling_desktop.core.paths import AppPaths
+
+if TYPE_CHECKING:
+    import asyncio
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +24,8 @@ LOG_FILES = 5
 
 def log_handler(paths: AppPaths, max_bytes: int = LOG_BYTES) -> logging.Handler:
     """The log file, rotated at ``max_bytes`` (the oldest of ``LOG_FILES`` old files goes)."""
+    import logging.handlers  # socket, pickle and more: not on the way to the first paint
+
     handler = logging.handlers.RotatingFileHandler(
         paths.logs / "kling-desktop.log", maxBytes=max_bytes, backupCount=LOG_FILES, encoding="utf-8"
     )
@@ -73,38 +77,72 @@ def _loop_error(_loop: asyncio.AbstractEventLoop, context: dict[str, object]) ->
     report(f"{message}: {error}" if error else message)
 
 
+def _frame_window(paths: AppPaths) -> object:
+    """An empty window where the main window will be (its saved geometry, its title), shown at once, so the
+    desktop has a painted window while the rest of the app is imported and built (about a second)."""
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtWidgets import QLabel, QMainWindow
+
+    frame = QMainWindow()
+    frame.setWindowTitle(f"{APP_NAME} {__version__}")
+    geometry = QSettings(str(paths.config / "window.ini"), QSettings.Format.IniFormat).value("geometry")
+    if geometry is None or not frame.restoreGeometry(geometry):
+        screen = frame.screen().availableGeometry() if frame.screen() else None
+        width, height = (screen.width(), screen.height()) if screen else (1440, 900)
+        frame.resize(max(800, int(width * 0.9)), max(560, int(height * 0.9)))
+    label = QLabel(f"Opening {APP_NAME}…")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setEnabled(False)
+    frame.setCentralWidget(label)
+    frame.show()
+    return frame
+
+
 def run_app(self_test: bool = False) -> int:
+    """Paint first: a frame window appears before anything heavy is imported; the services and the main
+    window are built on the next turns of the event loop and take the frame's place."""
     if self_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import qasync
-    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from kling_desktop.services import build_services
-    from kling_desktop.ui.main_window import MainWindow
-    from kling_desktop.ui.wheel_guard import install_wheel_guard
-
     paths = AppPaths.default().ensure()
-    _setup_logging(paths)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("kling-desktop")
     app.setDesktopFileName(APP_ID)
-    icon = _icon_path()
-    if icon:
-        app.setWindowIcon(QIcon(icon))
-    install_wheel_guard(app)  # no dropdown, spin box or slider changes on the wheel unless focused
+    frame = _frame_window(paths)
+    app.processEvents()  # paint it now: asyncio, qasync and the rest are imported after this
+    import asyncio
+
+    import qasync
+
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(_loop_error)
-    services = build_services(paths)
-    window = MainWindow(services)
-    window.show()
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
+    built: list[object] = []  # the services, once built (closed on the way out)
 
     async def main() -> int:
+        for _ in range(2):  # let Qt paint the frame before the imports below hold the thread
+            await asyncio.sleep(0)
+        from PySide6.QtGui import QIcon
+
+        from kling_desktop.services import build_services
+        from kling_desktop.ui.main_window import MainWindow
+        from kling_desktop.ui.wheel_guard import install_wheel_guard
+
+        _setup_logging(paths)
+        icon = _icon_path()
+        if icon:
+            app.setWindowIcon(QIcon(icon))
+        install_wheel_guard(app)  # no dropdown, spin box or slider changes on the wheel unless focused
+        services = build_services(paths)
+        built.append(services)
+        window = MainWindow(services)
+        window.show()
+        frame.close()  # type: ignore[attr-defined]
         resumed = await services.runner.resume_all()
         if resumed:
             window.statusBar().showMessage(f"Re-attached to {len(resumed)} unfinished job(s).")
@@ -121,7 +159,8 @@ def run_app(self_test: bool = False) -> int:
         try:
             code = loop.run_until_complete(main())
         finally:
-            loop.run_until_complete(services.aclose())
+            for services in built:
+                loop.run_until_complete(services.aclose())  # type: ignore[attr-defined]
     return code
 
 

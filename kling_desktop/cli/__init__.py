@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    if set(args_in) <= {"--self-test"}:  # the window: no sub-command module needs importing to open it
+        from kling_desktop.app import run_app
+
+        return run_app(self_test=bool(args_in))
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
