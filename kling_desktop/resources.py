@@ -1,7 +1,7 @@
 """Files shipped with the package: the app icon (SVG and PNGs), the .desktop entry, the AppStream metainfo.
 
 No Qt here: the paths are plain files in ``kling_desktop/resources/`` (package data, also inside the
-PyInstaller bundle). Their sources are in the repository's ``resources/``; ``kling_desktop.tools.render_icons``
+PyInstaller bundle). Their sources are in the repository's ``resources/``; ``tools/render_icons.py``
 renders the PNGs and copies everything here.
 """
 

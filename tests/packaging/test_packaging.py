@@ -104,11 +104,11 @@ def test_icon_svg() -> None:
 
 
 def test_package_ships_the_sources() -> None:
-    """kling_desktop/resources/ is a copy of resources/ (refresh with kling_desktop.tools.render_icons)."""
+    """kling_desktop/resources/ is a copy of resources/ (refresh with tools/render_icons.py)."""
     pairs = [(SOURCES / "icons" / p.name, p) for p in [icon_path(), *map(icon_path, ICON_SIZES)]]
     pairs += [(SOURCES / p.name, p) for p in (desktop_file(), metainfo_file())]
     stale = [src.name for src, shipped in pairs if src.read_bytes() != shipped.read_bytes()]
-    assert stale == [], "run: QT_QPA_PLATFORM=offscreen python -m kling_desktop.tools.render_icons"
+    assert stale == [], "run: python tools/render_icons.py"
 
 
 def test_version_flag() -> None:

@@ -1,4 +1,4 @@
-"""UI test set-up: fail on Qt warnings, a qasync loop for the async core, services on a temp data root."""
+"""UI test set-up: a qasync loop for the async core, services on a temp data root."""
 
 from __future__ import annotations
 
@@ -7,38 +7,15 @@ import gc
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
-
-# Offscreen/headless noise that says nothing about the app (each checked to be harmless here).
-HARMLESS = (
-    "This plugin does not support propagateSizeHints",  # offscreen platform: no window manager hints
-    "No HW decoder found",  # QtMultimedia on a machine without a GPU decodes in software
-    "pa_context_connect() failed",  # no PulseAudio daemon in CI; audio output is simply silent
-    "No audio device detected",
-    "No RHI backend",  # offscreen: video frames are converted on the CPU
-    "Couldn't load pipewire",
-    "Couldn't resolve pipewire",  # optional PipeWire screen capture backend
-    "QThreadStorage: entry",  # Qt's thread-pool storage teardown at exit
-)
 
 
 @pytest.fixture(autouse=True)
-def fail_on_qt_warnings() -> Iterator[list[str]]:
-    problems: list[str] = []
-
-    def handler(kind: QtMsgType, _context: object, message: str) -> None:
-        if kind in (QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg) and not any(
-            h in message for h in HARMLESS
-        ):
-            problems.append(message)
-
-    previous = qInstallMessageHandler(handler)
-    yield problems
-    # Collect the test's widgets here, on the GUI thread: left to the cyclic GC, a later collection could run
-    # in a worker thread and destroy a QObject (and its timers) there.
+def _collect_on_the_gui_thread() -> Iterator[None]:
+    """Collect the test's widgets here, on the GUI thread: left to the cyclic GC, a later collection could run
+    in a worker thread and destroy a QObject (and its timers) there. Qt warnings fail the test through
+    pytest-qt (``qt_log_level_fail`` in pyproject.toml)."""
+    yield
     gc.collect()
-    qInstallMessageHandler(previous)
-    assert problems == [], f"Qt warnings: {problems}"
 
 
 @pytest.fixture(scope="session", autouse=True)
