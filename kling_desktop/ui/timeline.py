@@ -225,6 +225,11 @@ class ShotTimeline(QWidget):
             )
             prompt = QLineEdit(shot.prompt, placeholderText=f"Shot {i + 1}: what happens, and the camera")
             prompt.textChanged.connect(lambda text, k=i: self._set_prompt(k, text))
+            # A line edit scrolls to its cursor, which setText leaves at the end: a long prompt would show its
+            # tail. Show its start (the cursor at 0, again when editing ends) and the whole prompt as a tooltip.
+            prompt.setCursorPosition(0)
+            prompt.setToolTip(shot.prompt)
+            prompt.editingFinished.connect(lambda w=prompt: (w.setCursorPosition(0), w.setToolTip(w.text())))
             # Typed values are taken as typed (1 to 99, "12" is twelve): a value over the model's maximum gets a
             # message under the row instead of a silent clamp.
             secs = QSpinBox(minimum=1, maximum=99, suffix=" s", value=shot.seconds)
