@@ -73,7 +73,14 @@ def waiting_notice(job: Job, now: datetime) -> str:
         return f"Offline — waiting for the network. {tail[0].upper()}{tail[1:]}"
     if job.wait_reason == "refused":  # e.g. the key was revoked: the task itself is not in question
         why = job.error.rstrip(".") if job.error else f"{who} refused the status query"
-        return f"{why}. {safe[0].upper()}{safe[1:]} at {who}; {again}."
+        # The provider's advice ends in "press Retry" for a job that failed before it was sent; a waiting job
+        # needs no Retry: it carries on by itself at the next check once the cause is fixed.
+        why = (
+            why.removesuffix(", then press Retry")
+            .removesuffix("; press Retry")
+            .removesuffix(" or press Retry")
+        )
+        return f"{why}. {safe[0].upper()}{safe[1:]} at {who}; {again} — it carries on by itself once this is fixed."
     if job.wait_reason == "file-host":
         return (
             f"The file host has not delivered the result since {_clock_time(job.waiting_since)} — "

@@ -121,4 +121,5 @@ def test_a_refused_status_query_says_what_to_fix_and_that_the_task_is_safe() -> 
     )
     line = status_line(job, NOW)
     assert line.startswith("Runware rejected the API key.") and "Your task is safe at Runware" in line
-    assert line.endswith("checking again in 3 min.")
+    assert line.endswith("checking again in 3 min — it carries on by itself once this is fixed.")
+    assert "press Retry" not in line  # a waiting job needs no Retry: the message must not promise one
