@@ -191,13 +191,23 @@ class JobDriver:
         attempt: int,
         reason: WaitReason,
         retry_after: float | None = None,
+        *,
+        answered: bool = False,
     ) -> Job:
-        """Show the job as waiting (with the words), then sleep until the next check."""
+        """Show the job as waiting (with the words), then sleep until the next check.
+
+        ``answered``: the provider answers, but says nothing of the task (no verdict, no progress); after far
+        longer than the model needs, that is a stalled task like one that stays 'processing'."""
         now = self.clock.now()
         since = job.waiting_since or job.last_contact_at or now_iso(now)
         stalled = reason == "file-host" and (
             now - datetime.fromisoformat(since) > timedelta(seconds=DOWNLOAD_DEADLINE)
         )
+        quiet_since = job.last_progress_at or job.submitted_at
+        if answered and job.accepted and quiet_since:
+            stalled = (now - datetime.fromisoformat(quiet_since)).total_seconds() > self._stall_limit(job)
+            if stalled and job.last_progress_at is None:
+                job = replace(job, last_progress_at=quiet_since)  # the notice says since when
         delay = STALLED_POLL if stalled else max(retry_after or 0.0, wait_delay(attempt))
         state = S.STALLED if stalled else S.WAITING
         changed = job.state is not state or job.wait_reason != reason
@@ -306,7 +316,9 @@ class JobDriver:
                     reason == "refused"
                 ):  # the words say what to fix (a key, credit); the task is not in question
                     job = replace(job, error=exc.message)
-                job = await self._wait_out(job, exc.message, attempt, reason, exc.retry_after)
+                job = await self._wait_out(
+                    job, exc.message, attempt, reason, exc.retry_after, answered=exc.answered
+                )
                 continue
             except (asyncio.CancelledError, _Ended):
                 raise

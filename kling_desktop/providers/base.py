@@ -66,6 +66,7 @@ class ProviderError(Exception):
         may_have_billed: bool = False,
         retry_after: float | None = None,
         never_received: bool = False,
+        answered: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -74,6 +75,9 @@ class ProviderError(Exception):
         self.may_have_billed = may_have_billed
         self.retry_after = retry_after
         self.never_received = never_received
+        # The provider did answer, but said nothing about the task's progress (e.g. Runware's
+        # taskFailedOrNotFound after it accepted the task). Not a verdict; it counts toward the stall rule.
+        self.answered = answered
 
 
 @dataclass(frozen=True)

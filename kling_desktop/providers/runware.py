@@ -207,6 +207,7 @@ class RunwareProvider:
                     "accepted it).",
                     code=error.code,
                     retryable=True,
+                    answered=True,
                 )
             if error.never_received or is_account_error(error):
                 raise error  # not a verdict on the task: never received (send it again) or an account problem

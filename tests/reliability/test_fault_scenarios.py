@@ -108,6 +108,25 @@ def test_a_task_that_never_finishes_is_stalled_in_words_not_dropped(tmp_path: Pa
     assert "Abandon stops waiting" in stalled[0].notice and "may still finish and bill" in stalled[0].notice
 
 
+def test_taskfailedornotfound_for_far_too_long_is_stalled_not_resent(tmp_path: Path) -> None:
+    """Runware keeps answering taskFailedOrNotFound after it accepted the task: no proof, so never sent again;
+    after far longer than the model needs it is a stalled task (said in words, still polled), not an
+    endless wait."""
+    with EmulatorServer(faults="lost=100000", delay=0.2, max_side=160) as emu:
+
+        async def release(runner: JobRunner, job) -> None:
+            while runner.journal.get(job.id).state is not S.STALLED:
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.5)  # still polled while stalled
+            emu.faults.counts["lost"] = 0
+
+        out = run_job(emu.base_url, tmp_path, factor=0.01, stall_after=600, during=release)
+        _finished_with_one_submission(out, emu)
+        assert emu.state.received[out.job.task_id] == 1
+    stalled = [e.job for e in out.events if e.job.state is S.STALLED]
+    assert stalled and "has shown no progress on this task since" in stalled[0].notice
+
+
 def test_offline_is_said_at_once_and_the_job_continues_when_the_host_answers(tmp_path: Path) -> None:
     with socket.socket() as s:  # a port nothing listens on: connections are refused
         s.bind(("127.0.0.1", 0))
