@@ -68,8 +68,3 @@ def check_transition(old: JobState, new: JobState) -> None:
         return
     if new not in ALLOWED[old]:
         raise IllegalTransition(f"a job cannot go from {old.value} to {new.value}")
-
-
-def needs_submit_check(state: JobState) -> bool:
-    """On resume: states where the task may have reached the provider, so it must be asked, not re-sent."""
-    return state in (S.SUBMITTING, S.SUBMITTED, S.RUNNING, S.WAITING, S.STALLED, S.DOWNLOADING)

@@ -12,7 +12,6 @@ from kling_desktop.jobs.states import (
     IllegalTransition,
     JobState,
     check_transition,
-    needs_submit_check,
 )
 from kling_desktop.providers.backoff import parse_retry_after, poll_delays, retry_delay
 
@@ -39,11 +38,6 @@ def test_cannot_skip_submission() -> None:
         check_transition(S.QUEUED, S.RUNNING)
     with pytest.raises(IllegalTransition):
         check_transition(S.QUEUED, S.DONE)
-
-
-def test_resume_asks_before_resending() -> None:
-    assert not needs_submit_check(S.QUEUED)
-    assert all(needs_submit_check(s) for s in (S.SUBMITTING, S.SUBMITTED, S.RUNNING, S.DOWNLOADING))
 
 
 def test_job_moves_record_finish_time() -> None:

@@ -198,8 +198,13 @@ def test_generate_on_the_draft_provider_finishes_with_a_file(window, qtbot, aloo
     job = aloop.run_until_complete(asyncio.wait_for(finished(), 120))
     assert job.state is JobState.DONE, job.error
     assert Path(job.files[0]).exists()
-    aloop.run_until_complete(asyncio.sleep(0.3))
-    assert window.jobs.model.rowCount() == 1 and window.jobs.model.jobs[0].state is JobState.DONE
+
+    async def shown_in_history() -> None:  # the window hears of it through its signal, not by a sleep
+        model = window.jobs.model
+        while not (model.rowCount() == 1 and model.jobs[0].state is JobState.DONE):
+            await asyncio.sleep(0.05)
+
+    aloop.run_until_complete(asyncio.wait_for(shown_in_history(), 30))
 
 
 def test_invalid_form_does_not_submit(window, services) -> None:
