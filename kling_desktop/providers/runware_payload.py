@@ -45,6 +45,15 @@ def build_task(req: GenerationRequest, spec: ModelSpec, task_uuid: str, uploaded
         task["CFGScale"] = req.cfg_scale
     if spec.kind is Kind.IMAGE:
         task["numberResults"] = req.number_results
+    if inputs := _inputs(req, spec, uploaded):
+        task["inputs"] = inputs
+    if klingai := _klingai_settings(req, spec):
+        task["providerSettings"] = {"klingai": klingai}
+    return task
+
+
+def _inputs(req: GenerationRequest, spec: ModelSpec, uploaded: Uploaded) -> dict[str, Any]:
+    """``inputs``: frames, references and the media an edit, lip-sync or avatar works on (uploaded ids)."""
     inputs: dict[str, Any] = {}
     frames = [
         {"image": uploaded[p], "frame": f}
@@ -68,8 +77,11 @@ def build_task(req: GenerationRequest, spec: ModelSpec, task_uuid: str, uploaded
     for key, path in (("video", req.input_video), ("audio", req.input_audio), ("image", req.input_image)):
         if path:
             inputs[key] = uploaded[path]
-    if inputs:
-        task["inputs"] = inputs
+    return inputs
+
+
+def _klingai_settings(req: GenerationRequest, spec: ModelSpec) -> dict[str, Any]:
+    """``providerSettings.klingai``: the model's settings, sound, and the shots of a multi-shot request."""
     klingai: dict[str, Any] = dict(req.settings)
     if req.sound is not None and spec.setting("sound") is not None:
         klingai["sound"] = req.sound
@@ -77,6 +89,4 @@ def build_task(req: GenerationRequest, spec: ModelSpec, task_uuid: str, uploaded
         klingai["multiPrompt"] = [{"prompt": s.prompt, "duration": f"{s.duration:g}"} for s in req.shots]
         if spec.setting("shotType") is not None:
             klingai.setdefault("shotType", "customize")
-    if klingai:
-        task["providerSettings"] = {"klingai": klingai}
-    return task
+    return klingai

@@ -57,7 +57,11 @@ def _fill(form, media: dict[str, str]) -> None:
             zone.set_paths([kinds[zone.kind]])
     if "input_image" in shown:
         form.zones.portrait.set_path(media["img2"])
-    s = form.settings
+    _fill_settings(form.settings, shown, form)
+
+
+def _fill_settings(s, shown, form) -> None:
+    """A non-default value in every setting the current mode shows."""
     if "duration" in shown and s.duration_combo.isVisibleTo(form):
         s.duration_combo.setCurrentIndex(s.duration_combo.count() - 1)
         s._remember_duration()
