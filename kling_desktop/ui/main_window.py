@@ -417,7 +417,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_state()
         self.viewer.leave_full_screen()
-        self.viewer.stop()
+        self.viewer.release_media()
         self.bridge.close()
         self._unreport()
         super().closeEvent(event)

@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
@@ -25,6 +25,19 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
 SHUTTLE = (1.0, 2.0, 4.0)
+
+
+def call_player(player: QObject, method: str, *args: object) -> None:
+    """Call one of QMediaPlayer's slots (stop, play, pause, setPosition, setPlaybackRate) with the GIL released.
+
+    QtMultimedia's FFmpeg backend destroys internal objects on its own threads; ~QObject there takes Qt's
+    signal/slot mutex and may call a virtual of a Python-made player, sink or audio output, which asks for the
+    GIL. A plain binding call such as ``player.stop()`` keeps the GIL while QMediaPlayer takes that same mutex
+    (to disconnect its backend): each thread holds what the other waits for, and the app (or a test's
+    teardown) hangs. ``QMetaObject.invokeMethod`` drops the GIL around the call, so the FFmpeg thread can finish
+    its callback and free the mutex; a direct connection keeps the call synchronous, in order with the rest.
+    (``setSource`` already releases the GIL in PySide6's bindings.)"""
+    QMetaObject.invokeMethod(player, method, Qt.ConnectionType.DirectConnection, *args)
 
 
 class Viewer(QWidget):
@@ -91,7 +104,9 @@ class Viewer(QWidget):
         b.in_button.clicked.connect(self.mark_in)
         b.out_button.clicked.connect(self.mark_out)
         b.clear_range_button.clicked.connect(self.clear_range)
-        b.speed.currentIndexChanged.connect(lambda _: self.media.setPlaybackRate(b.speed.currentData()))
+        b.speed.currentIndexChanged.connect(
+            lambda _: call_player(self.media, "setPlaybackRate", Q_ARG(float, b.speed.currentData()))
+        )
         b.mute_button.toggled.connect(lambda on: self.audio.setMuted(on) if self.audio else None)
         b.volume.valueChanged.connect(lambda v: self.audio.setVolume(v / 100) if self.audio else None)
         b.full_button.clicked.connect(self.toggle_full_screen)
@@ -160,9 +175,9 @@ class Viewer(QWidget):
         self._want_play = autoplay
         self.media.setSource(QUrl.fromLocalFile(path))
         if autoplay:
-            self.media.play()
+            call_player(self.media, "play")
         else:
-            self.media.pause()  # decodes the first frame: the poster appears at once
+            call_player(self.media, "pause")  # decodes the first frame: the poster appears at once
 
     def set_inputs(self, inputs: dict[str, str]) -> None:
         """The frames the clip was made from, for A/B compare."""
@@ -181,7 +196,7 @@ class Viewer(QWidget):
 
     def _unload(self) -> None:
         if self._media is not None:
-            self._media.stop()
+            call_player(self._media, "stop")
             self._media.setSource(QUrl())
 
     def _image_loaded(self, image: object, error: Exception | None) -> None:
@@ -200,7 +215,7 @@ class Viewer(QWidget):
             return
         number = min(self.frames - 1, frame_of_start(frame.startTime(), self.fps))
         if self._outside_loop(number):  # playing an in-out loop: back to In before painting a frame past Out
-            self.media.setPosition(position_of(self.in_frame or 0, self.fps))
+            call_player(self.media, "setPosition", Q_ARG("qint64", position_of(self.in_frame or 0, self.fps)))
             return
         self.frame = number
         self.canvas.set_image(image)
@@ -224,11 +239,15 @@ class Viewer(QWidget):
             if self.bar.loop.currentData() == "clip" or (
                 self.bar.loop.currentData() == "range" and self.out_frame is None
             ):
-                self.media.setPosition(position_of(self.in_frame or 0, self.fps))
-                self.media.play()
+                call_player(
+                    self.media, "setPosition", Q_ARG("qint64", position_of(self.in_frame or 0, self.fps))
+                )
+                call_player(self.media, "play")
             else:  # rest on the last frame, ready to step or scrub back
-                self.media.pause()
-                self.media.setPosition(position_of(self.frames - 1, self.fps))
+                call_player(self.media, "pause")
+                call_player(
+                    self.media, "setPosition", Q_ARG("qint64", position_of(self.frames - 1, self.fps))
+                )
 
     def _outside_loop(self, frame: int) -> bool:
         if not self.playing() or self.bar.loop.currentData() != "range":
@@ -239,7 +258,7 @@ class Viewer(QWidget):
 
     def _position(self, ms: int) -> None:
         if self._outside_loop(frame_at(ms, self.fps)):
-            self.media.setPosition(position_of(self.in_frame or 0, self.fps))
+            call_player(self.media, "setPosition", Q_ARG("qint64", position_of(self.in_frame or 0, self.fps)))
 
     def _error(self, error: QMediaPlayer.Error, text: str) -> None:
         if error.name == "NoError":
@@ -265,17 +284,17 @@ class Viewer(QWidget):
             return
         self._stop_reverse()
         if self.playing():
-            self.media.pause()
+            call_player(self.media, "pause")
             return
         if self.frame >= self.frames - 1:  # at the end: play from the start (or the In point)
-            self.media.setPosition(position_of(self.in_frame or 0, self.fps))
-        self.media.setPlaybackRate(self.bar.speed.currentData())
-        self.media.play()
+            call_player(self.media, "setPosition", Q_ARG("qint64", position_of(self.in_frame or 0, self.fps)))
+        call_player(self.media, "setPlaybackRate", Q_ARG(float, self.bar.speed.currentData()))
+        call_player(self.media, "play")
 
     def pause(self) -> None:
         self._stop_reverse()
         if self.kind == "video":
-            self.media.pause()
+            call_player(self.media, "pause")
 
     def seek(self, frame: int) -> None:
         """Show ``frame`` (clamped to the clip: past the end shows the last frame)."""
@@ -285,15 +304,15 @@ class Viewer(QWidget):
         self.frame = frame
         self.bar.show_position(frame, self.frames, self.fps)
         if self.media.playbackState().name == "StoppedState":
-            self.media.pause()
-        self.media.setPosition(position_of(frame, self.fps))
+            call_player(self.media, "pause")
+        call_player(self.media, "setPosition", Q_ARG("qint64", position_of(frame, self.fps)))
 
     def step(self, frames: int, keep_reverse: bool = False) -> None:
         if not keep_reverse:
             self._stop_reverse()
         if self.kind != "video":
             return
-        self.media.pause()
+        call_player(self.media, "pause")
         target = self.frame + frames
         if keep_reverse and target < 0:
             self._stop_reverse()
@@ -308,8 +327,8 @@ class Viewer(QWidget):
             return
         rate = self.media.playbackRate() if self.playing() else 0.0
         faster = next((s for s in SHUTTLE if s > rate), SHUTTLE[-1])
-        self.media.setPlaybackRate(faster)
-        self.media.play()
+        call_player(self.media, "setPlaybackRate", Q_ARG(float, faster))
+        call_player(self.media, "play")
 
     def shuttle_back(self) -> None:
         """J: play backwards frame by frame; again: faster. While playing forward, J slows down first."""
@@ -319,9 +338,9 @@ class Viewer(QWidget):
             rate = self.media.playbackRate()
             slower = max((s for s in SHUTTLE if s < rate), default=0.0)
             if slower:
-                self.media.setPlaybackRate(slower)
+                call_player(self.media, "setPlaybackRate", Q_ARG(float, slower))
                 return
-            self.media.pause()
+            call_player(self.media, "pause")
         self._reverse_speed = min(len(SHUTTLE), self._reverse_speed + 1)
         self._reverse.setInterval(max(10, round(1000 / (self.fps * SHUTTLE[self._reverse_speed - 1]))))
         self._reverse.start()
@@ -337,11 +356,11 @@ class Viewer(QWidget):
         self._stop_reverse()
         self._resume_after_scrub = self.playing()
         if self._resume_after_scrub:
-            self.media.pause()
+            call_player(self.media, "pause")
 
     def _scrub_end(self) -> None:
         if self._resume_after_scrub:
-            self.media.play()
+            call_player(self.media, "play")
 
     def mark_in(self) -> None:
         if self.kind == "video":
@@ -364,7 +383,24 @@ class Viewer(QWidget):
     def stop(self) -> None:
         self._stop_reverse()
         if self._media is not None:
-            self._media.stop()
+            call_player(self._media, "stop")
+
+    def release_media(self) -> None:
+        """Let go of the player, its audio output and its sink (the window is closing).
+
+        They are stopped with the GIL released (see ``call_player``) and destroyed by deleteLater, from the
+        event loop's C++ dispatch, never by Python's garbage collector or a Python-side ``del`` while the GIL is
+        held: destroying them stops and joins QtMultimedia's FFmpeg threads, which may be waiting for the GIL."""
+        self._stop_reverse()
+        media, audio, sink = self._media, self.audio, self.sink
+        self._media = self.audio = self.sink = None
+        if media is not None:
+            media.blockSignals(True)  # a load cut short says "Immediate exit requested": not for this viewer
+            call_player(media, "stop")
+            media.setSource(QUrl())  # releases the GIL in the bindings
+        for obj in (media, audio, sink):
+            if obj is not None:
+                obj.deleteLater()
 
     # ---- compare, frames to the form --------------------------------------------------------------------
     def set_comparing(self, on: bool) -> None:
