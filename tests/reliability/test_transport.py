@@ -135,7 +135,7 @@ def hostile(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 CLIENT = """
-import asyncio, json, resource, sys, uuid
+import asyncio, json, sys, uuid
 from pathlib import Path
 import httpx
 from kling_desktop.catalog.models import get_model
@@ -160,7 +160,9 @@ async def main():
                 out[name] = "no error"
             except ProviderError as exc:
                 out[name] = [exc.message, exc.retryable]
-    out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM is this process's own peak; ru_maxrss would carry the forking test runner's peak across exec.
+    hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")][0]
+    out["maxrss_mb"] = int(hwm.split()[1]) / 1024
     print(json.dumps(out))
 
 asyncio.run(main())
