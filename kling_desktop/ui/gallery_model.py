@@ -35,13 +35,13 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 
 from kling_desktop.library.lru import SizeCappedLRU
 from kling_desktop.library.query import Cancel, QueryCancelled
 from kling_desktop.library.records import Clip, ClipFilter, Cursor
 from kling_desktop.library.store import LibraryStore
-from kling_desktop.library.thumbs import scrub_strip, thumbnail
+from kling_desktop.library.thumbs import THUMB_SIZE, scrub_strip, thumbnail
 from kling_desktop.ui.workers import run_in_thread
 
 PAGE = 120  # rows per query
@@ -65,9 +65,16 @@ class GalleryModel(QAbstractListModel):
         page_size: int = PAGE,
         max_pages: int = MAX_PAGES,
         debounce_ms: int = DEBOUNCE_MS,
+        device_pixel_ratio: float | None = None,
     ) -> None:
         super().__init__(parent)
         self.store, self.thumb_dir = store, thumb_dir
+        # Thumbnails are made at the size tiles are drawn in device pixels, so they stay sharp at 200 %.
+        if device_pixel_ratio is None:
+            app = QGuiApplication.instance()
+            device_pixel_ratio = app.devicePixelRatio() if isinstance(app, QGuiApplication) else 1.0
+        ratio = max(1.0, device_pixel_ratio)
+        self.thumb_size = (round(THUMB_SIZE[0] * ratio), round(THUMB_SIZE[1] * ratio))
         self.page_size, self.max_pages = page_size, max(2, max_pages)
         self.total = 0
         self.filter, self.sort = ClipFilter(), "newest"
@@ -329,10 +336,10 @@ class GalleryModel(QAbstractListModel):
             return
         self._pending.add(clip.id)
         self.thumb_requests += 1
-        path, cache = Path(clip.path), self.thumb_dir
+        path, cache, size = Path(clip.path), self.thumb_dir, self.thumb_size
 
         def load() -> QImage:
-            return QImage(str(thumbnail(path, cache)))
+            return QImage(str(thumbnail(path, cache, size)))
 
         run_in_thread(load, lambda img, e: self._thumb_ready(clip.id, img, e), self)
 

@@ -208,3 +208,17 @@ def test_gallery_model_pages_lazily(qtbot, services, tmp_path) -> None:
     model.load_more()
     qtbot.waitUntil(lambda: model.rowCount() == 240, timeout=10000)
     asyncio.set_event_loop(None)
+
+
+@pytest.mark.parametrize(("ratio", "size"), [(1.0, (320, 180)), (2.0, (640, 360))])
+def test_thumbnails_are_made_at_the_screens_pixel_ratio(library, qtbot, tmp_path, ratio, size) -> None:
+    """At 200 % a tile is drawn with twice the pixels: its thumbnail must have them, or it is blurry."""
+    model = GalleryModel(library, tmp_path / f"thumbs-{ratio}", device_pixel_ratio=ratio)
+    with qtbot.waitSignal(model.loaded, timeout=10000):
+        model.set_query(ClipFilter())
+    assert model.rowCount() == 3
+    index = model.index(0)
+    model.data(index, Qt.ItemDataRole.DecorationRole)  # asks for it (made off the GUI thread)
+    qtbot.waitUntil(lambda: model.data(index, Qt.ItemDataRole.DecorationRole) is not None, timeout=20000)
+    pix = model.data(index, Qt.ItemDataRole.DecorationRole)
+    assert (pix.width(), pix.height()) == size
