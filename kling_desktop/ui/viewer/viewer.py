@@ -9,13 +9,14 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Q_ARG, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from kling_desktop.ui.viewer.canvas import VideoCanvas
 from kling_desktop.ui.viewer.compare import CompareView
 from kling_desktop.ui.viewer.fullscreen import FullScreen
+from kling_desktop.ui.viewer.player_calls import call_player, release_player, seek_player
 from kling_desktop.ui.viewer.timecode import frame_at, frame_count, frame_of_start, position_of
 from kling_desktop.ui.viewer.transport import TransportBar
 from kling_desktop.ui.workers import report, run_in_thread
@@ -25,19 +26,6 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
 SHUTTLE = (1.0, 2.0, 4.0)
-
-
-def call_player(player: QObject, method: str, *args: object) -> None:
-    """Call one of QMediaPlayer's slots (stop, play, pause, setPosition, setPlaybackRate) with the GIL released.
-
-    QtMultimedia's FFmpeg backend destroys internal objects on its own threads; ~QObject there takes Qt's
-    signal/slot mutex and may call a virtual of a Python-made player, sink or audio output, which asks for the
-    GIL. A plain binding call such as ``player.stop()`` keeps the GIL while QMediaPlayer takes that same mutex
-    (to disconnect its backend): each thread holds what the other waits for, and the app (or a test's
-    teardown) hangs. ``QMetaObject.invokeMethod`` drops the GIL around the call, so the FFmpeg thread can finish
-    its callback and free the mutex; a direct connection keeps the call synchronous, in order with the rest.
-    (``setSource`` already releases the GIL in PySide6's bindings.)"""
-    QMetaObject.invokeMethod(player, method, Qt.ConnectionType.DirectConnection, *args)
 
 
 class Viewer(QWidget):
@@ -215,7 +203,7 @@ class Viewer(QWidget):
             return
         number = min(self.frames - 1, frame_of_start(frame.startTime(), self.fps))
         if self._outside_loop(number):  # playing an in-out loop: back to In before painting a frame past Out
-            call_player(self.media, "setPosition", Q_ARG("qint64", position_of(self.in_frame or 0, self.fps)))
+            seek_player(self.media, position_of(self.in_frame or 0, self.fps))
             return
         self.frame = number
         self.canvas.set_image(image)
@@ -239,15 +227,11 @@ class Viewer(QWidget):
             if self.bar.loop.currentData() == "clip" or (
                 self.bar.loop.currentData() == "range" and self.out_frame is None
             ):
-                call_player(
-                    self.media, "setPosition", Q_ARG("qint64", position_of(self.in_frame or 0, self.fps))
-                )
+                seek_player(self.media, position_of(self.in_frame or 0, self.fps))
                 call_player(self.media, "play")
             else:  # rest on the last frame, ready to step or scrub back
                 call_player(self.media, "pause")
-                call_player(
-                    self.media, "setPosition", Q_ARG("qint64", position_of(self.frames - 1, self.fps))
-                )
+                seek_player(self.media, position_of(self.frames - 1, self.fps))
 
     def _outside_loop(self, frame: int) -> bool:
         if not self.playing() or self.bar.loop.currentData() != "range":
@@ -258,7 +242,7 @@ class Viewer(QWidget):
 
     def _position(self, ms: int) -> None:
         if self._outside_loop(frame_at(ms, self.fps)):
-            call_player(self.media, "setPosition", Q_ARG("qint64", position_of(self.in_frame or 0, self.fps)))
+            seek_player(self.media, position_of(self.in_frame or 0, self.fps))
 
     def _error(self, error: QMediaPlayer.Error, text: str) -> None:
         if error.name == "NoError":
@@ -287,7 +271,7 @@ class Viewer(QWidget):
             call_player(self.media, "pause")
             return
         if self.frame >= self.frames - 1:  # at the end: play from the start (or the In point)
-            call_player(self.media, "setPosition", Q_ARG("qint64", position_of(self.in_frame or 0, self.fps)))
+            seek_player(self.media, position_of(self.in_frame or 0, self.fps))
         call_player(self.media, "setPlaybackRate", Q_ARG(float, self.bar.speed.currentData()))
         call_player(self.media, "play")
 
@@ -305,7 +289,7 @@ class Viewer(QWidget):
         self.bar.show_position(frame, self.frames, self.fps)
         if self.media.playbackState().name == "StoppedState":
             call_player(self.media, "pause")
-        call_player(self.media, "setPosition", Q_ARG("qint64", position_of(frame, self.fps)))
+        seek_player(self.media, position_of(frame, self.fps))
 
     def step(self, frames: int, keep_reverse: bool = False) -> None:
         if not keep_reverse:
@@ -386,21 +370,11 @@ class Viewer(QWidget):
             call_player(self._media, "stop")
 
     def release_media(self) -> None:
-        """Let go of the player, its audio output and its sink (the window is closing).
-
-        They are stopped with the GIL released (see ``call_player``) and destroyed by deleteLater, from the
-        event loop's C++ dispatch, never by Python's garbage collector or a Python-side ``del`` while the GIL is
-        held: destroying them stops and joins QtMultimedia's FFmpeg threads, which may be waiting for the GIL."""
+        """Let go of the player, its audio output and its sink (the window is closing): ``release_player``."""
         self._stop_reverse()
         media, audio, sink = self._media, self.audio, self.sink
         self._media = self.audio = self.sink = None
-        if media is not None:
-            media.blockSignals(True)  # a load cut short says "Immediate exit requested": not for this viewer
-            call_player(media, "stop")
-            media.setSource(QUrl())  # releases the GIL in the bindings
-        for obj in (media, audio, sink):
-            if obj is not None:
-                obj.deleteLater()
+        release_player(media, audio, sink)
 
     # ---- compare, frames to the form --------------------------------------------------------------------
     def set_comparing(self, on: bool) -> None:
