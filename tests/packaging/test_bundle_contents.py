@@ -136,7 +136,9 @@ def test_the_built_bundle_has_no_emulator() -> None:
     for table in tables:
         text = table.read_text(encoding="utf-8", errors="replace")
         assert "kling_desktop" in text
-        assert not any(f"'{name}" in text for name in ("kling_emulator", "tools.", "tests.")), table
         assert not any(k in text for k in TEST_KEYS)
+    # The collected modules: PYZ-00 lists them (Analysis-00 also holds the spec's exclude list, which names them).
+    pyz = tables[0].read_text(encoding="utf-8", errors="replace")
+    assert not any(f"'{name}" in pyz for name in ("kling_emulator", "tools.", "tests.")), tables[0]
     bundle = ROOT / "dist" / "kling-desktop" / "_internal"
     assert not list(bundle.rglob("kling_emulator*"))
