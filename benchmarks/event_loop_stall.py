@@ -53,8 +53,6 @@ def one(kind: str, emu_url: str, files_url: str) -> None:
             timer.stop()
 
     else:
-        import httpx
-
         from kling_desktop.core.paths import AppPaths
         from kling_desktop.core.request import GenerationRequest
         from kling_desktop.core.settings import Settings
@@ -77,13 +75,12 @@ def one(kind: str, emu_url: str, files_url: str) -> None:
             timer.start()
             req = GenerationRequest(model="klingai:1@1", prompt="A boat", width=1280, height=720, duration=5)
             jobs = [await services.runner.submit(req, "runware") for _ in range(JOBS)]
-            async with httpx.AsyncClient(timeout=60) as client:
-                await asyncio.gather(
-                    *(
-                        dl.download(client, f"{files_url}/blob{i}.mp4", paths.cache / f"b{i}.mp4")
-                        for i in range(DOWNLOADS)
-                    )
+            await asyncio.gather(  # through the runner's file client, as the app fetches results
+                *(
+                    dl.download(services.runner.files, f"{files_url}/blob{i}.mp4", paths.cache / f"b{i}.mp4")
+                    for i in range(DOWNLOADS)
                 )
+            )
             for j in jobs:
                 await services.runner.wait(j.id)
             timer.stop()

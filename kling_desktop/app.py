@@ -80,7 +80,7 @@ def _loop_error(_loop: asyncio.AbstractEventLoop, context: dict[str, object]) ->
 def _frame_window(paths: AppPaths) -> object:
     """An empty window where the main window will be (its saved geometry, its title), shown at once, so the
     desktop has a painted window while the rest of the app is imported and built (about a second)."""
-    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtCore import QSettings, Qt, QTimer
     from PySide6.QtWidgets import QLabel, QMainWindow
 
     frame = QMainWindow()
@@ -90,11 +90,17 @@ def _frame_window(paths: AppPaths) -> object:
         screen = frame.screen().availableGeometry() if frame.screen() else None
         width, height = (screen.width(), screen.height()) if screen else (1440, 900)
         frame.resize(max(800, int(width * 0.9)), max(560, int(height * 0.9)))
-    label = QLabel(f"Opening {APP_NAME}…")
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setEnabled(False)
-    frame.setCentralWidget(label)
     frame.show()
+
+    def say_opening() -> (
+        None
+    ):  # after the first paint: text means loading fonts, which the frame need not wait for
+        label = QLabel(f"Opening {APP_NAME}…")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setEnabled(False)
+        frame.setCentralWidget(label)
+
+    QTimer.singleShot(0, frame, say_opening)
     return frame
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal
-
-import av
-from PIL import Image
+from typing import TYPE_CHECKING, Literal
 
 from kling_desktop.core.input_file import InputFileError, check_input_file
+
+if TYPE_CHECKING:
+    import av
+    from PIL import Image
 
 VIDEO_EXTENSIONS = {".mp4", ".mov", ".webm", ".mkv", ".m4v", ".avi"}
 AUDIO_EXTENSIONS = {".mp3", ".wav", ".flac", ".m4a", ".aac", ".ogg", ".opus"}
@@ -60,6 +61,8 @@ def _seconds(value: int | None, base: Fraction | None) -> float | None:
 
 
 def _open(path: Path) -> av.container.InputContainer:
+    import av  # FFmpeg's libraries load with the first file looked at, not at start-up
+
     try:
         size = check_input_file(path)  # a FIFO, a device, a folder or a symlink loop is never opened
     except InputFileError as exc:
@@ -77,6 +80,8 @@ def _open(path: Path) -> av.container.InputContainer:
 
 
 def probe_media(path: str | Path) -> MediaInfo:
+    import av
+
     p = Path(path)
     with _open(p) as c:
         v = c.streams.video[0] if c.streams.video else None
@@ -110,6 +115,8 @@ def probe_media(path: str | Path) -> MediaInfo:
 def check_whole(path: str | Path) -> MediaInfo:
     """``probe_media``, then proof that the whole file decodes: every packet of its video and audio streams
     is demuxed and decoded, and the video must reach the frame count and end its header declares."""
+    import av
+
     info = probe_media(path)
     p = Path(path)
     frames, last_time = 0, None
@@ -148,6 +155,8 @@ def _damaged(p: Path, what: str) -> str:
 
 def extract_frame(path: str | Path, at: Literal["first", "last"] | float = "last") -> Image.Image:
     """A frame at full resolution. ``last`` decodes to the end: the true last frame, not a seek guess."""
+    from PIL import Image
+
     p = Path(path)
     try:
         check_input_file(p)  # never open a FIFO, a device or a loop, not even to try it as an image

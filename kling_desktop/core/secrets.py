@@ -9,16 +9,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-import keyring
-import keyring.errors
-from keyring.backends import fail
+from types import ModuleType
 
 from kling_desktop.core.env_keys import env_key, take_from_environment
 from kling_desktop.core.redact import remember
 
 SERVICE = "kling-desktop"
 log = logging.getLogger(__name__)
+
+
+def _keyring() -> ModuleType:
+    """keyring, imported when a key is first looked for (its backends load D-Bus and more: not at start-up,
+    and never on the GUI thread — the window asks on a worker thread)."""
+    import keyring
+    import keyring.errors
+
+    return keyring
 
 
 class Secret:
@@ -60,14 +66,16 @@ class Credentials:
     @staticmethod
     def keyring_available() -> bool:
         try:
-            backend = keyring.get_keyring()
+            backend = _keyring().get_keyring()
         except Exception:  # a broken backend configuration counts as none
             return False
+        from keyring.backends import fail
+
         return not isinstance(backend, fail.Keyring) and getattr(backend, "priority", 1) > 0
 
     def status(self) -> KeyStatus:
         if self.keyring_available():
-            name = type(keyring.get_keyring()).__name__
+            name = type(_keyring().get_keyring()).__name__
             return KeyStatus(True, f"Keys are stored in your system keyring ({name}).")
         variables = ", ".join(self.env_names.values())
         return KeyStatus(
@@ -80,6 +88,7 @@ class Credentials:
         if name in self._session:
             return Secret(self._session[name])
         if self.keyring_available():
+            keyring = _keyring()
             try:
                 value = keyring.get_password(SERVICE, name)
             except keyring.errors.KeyringError:
@@ -95,6 +104,7 @@ class Credentials:
         if name in self._session:
             return "this session"
         if self.keyring_available():
+            keyring = _keyring()
             try:
                 if keyring.get_password(SERVICE, name):
                     return "keyring"
@@ -106,6 +116,7 @@ class Credentials:
         """Store a key; returns where it went ("keyring" or "this session")."""
         remember(value)
         if self.keyring_available():
+            keyring = _keyring()
             try:
                 keyring.set_password(SERVICE, name, value)
                 self._session.pop(name, None)
@@ -118,6 +129,7 @@ class Credentials:
     def delete(self, name: str) -> None:
         self._session.pop(name, None)
         if self.keyring_available():
+            keyring = _keyring()
             try:
                 keyring.delete_password(SERVICE, name)
             except keyring.errors.KeyringError:

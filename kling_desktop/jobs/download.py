@@ -11,7 +11,11 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import socket
+import threading
 import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -29,7 +33,8 @@ MAX_BYTES = {
 CONNECTIONS = 3  # connections per call while bytes keep arriving; after that the runner waits and calls again
 CONNECTION_DEADLINE = 600.0  # seconds one connection may take (a host that drips a byte every 2 s is cut)
 MIN_RATE = 64 * 1024  # bytes/s: larger files get CONNECTION_DEADLINE plus the time at this rate
-WRITE_AT = 1 << 20  # hand what arrived to the disk once a mebibyte is pending (one writev, no copy)
+TRANSFER_THREADS = 16  # downloads at once (the runner's file client keeps as many connections)
+FLUSH_EVERY = 8 << 20  # bytes: start writing them to the disk while the rest arrives
 
 
 class DownloadError(Exception):
@@ -75,7 +80,7 @@ def verify(path: Path, kind: str, expected: int | None = None) -> None:
 
 
 async def download(
-    client: httpx.AsyncClient,
+    client: httpx.Client,
     url: str,
     final: Path,
     kind: str = "video",
@@ -116,72 +121,154 @@ async def download(
 
 
 async def _one_connection(
-    client: httpx.AsyncClient, url: str, part: Path, have: int, cap: int, deadline: float
+    client: httpx.Client, url: str, part: Path, have: int, cap: int, deadline: float
 ) -> tuple[int | None, bool]:
-    """One GET appended to ``part``; returns (announced total or None, whether bytes arrived)."""
-    headers = {"Accept-Encoding": "identity", **({"Range": f"bytes={have}-"} if have else {})}
-    started = time.monotonic()
+    """One GET appended to ``part``, on a worker thread (the bytes never pass through the event loop); returns
+    (announced total or None, whether bytes arrived). Cancelling it stops the transfer within a chunk."""
+    transfer = _Transfer(client, url, part, have, cap, deadline)
+    future = asyncio.get_running_loop().run_in_executor(_transfers(), transfer.run)
     try:
-        async with client.stream("GET", url, headers=headers, timeout=httpx.Timeout(30.0, read=60.0)) as resp:
-            if resp.status_code in (404, 410, 403):
-                raise ResultGone(
-                    f"The result is no longer available at the provider (HTTP {resp.status_code}); its link "
-                    "may have expired."
-                )
-            if resp.status_code == 416 and have:
-                total = resp.headers.get("content-range", "").rpartition("/")[2]
-                return (int(total) if total.isdigit() else have), False  # every byte is here already
-            if resp.status_code >= 300:
-                raise DownloadTrouble(
-                    f"The file host answered HTTP {resp.status_code}.",
-                    retry_after=parse_retry_after(resp.headers.get("retry-after")),
-                )
+        return await asyncio.shield(future)
+    except asyncio.CancelledError:
+        if transfer.stop():  # reading: the thread closes the file, keeping what arrived, and returns at once
+            await asyncio.wait({future})
+        raise  # still waiting for the reply's head: the thread sees the stop and never opens the file
+
+
+_pool: ThreadPoolExecutor | None = None
+
+
+def _transfers() -> ThreadPoolExecutor:
+    """Threads of their own: long transfers never hold the default pool the journal's writes go through."""
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=TRANSFER_THREADS, thread_name_prefix="download")
+    return _pool
+
+
+class _Transfer:
+    """One connection's GET, run on a worker thread: each chunk goes straight to the file as it arrives."""
+
+    def __init__(
+        self, client: httpx.Client, url: str, part: Path, have: int, cap: int, deadline: float
+    ) -> None:
+        self.client, self.url, self.part = client, url, part
+        self.have, self.cap, self.deadline = have, cap, deadline
+        self._stopped = threading.Event()
+        self._response: httpx.Response | None = None
+
+    def stop(self) -> bool:
+        """From another thread: end the transfer now, even while it waits for bytes that do not come.
+        Returns whether the body was being read (the file may be open until the thread returns)."""
+        self._stopped.set()  # before looking at the response: the thread sets it before looking at this
+        response = self._response
+        if response is None:
+            return False
+        stream = response.extensions.get("network_stream")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked read; close() alone would not
+            except OSError:
+                pass
+        return True
+
+    def run(self) -> tuple[int | None, bool]:
+        try:
+            return self._get()
+        except DownloadError as exc:
+            if not exc.retryable and not isinstance(exc, ResultGone):
+                self.part.unlink(missing_ok=True)
+            raise
+        except httpx.RequestError as exc:
+            raise DownloadTrouble(
+                f"The file host could not be reached: {describe(exc)}.",
+                offline=isinstance(exc, httpx.ConnectError),
+            ) from None
+
+    def _get(self) -> tuple[int | None, bool]:
+        have = self.have
+        headers = {"Accept-Encoding": "identity", **({"Range": f"bytes={have}-"} if have else {})}
+        started = time.monotonic()
+        with self.client.stream(
+            "GET", self.url, headers=headers, timeout=httpx.Timeout(30.0, read=60.0)
+        ) as resp:
+            self._response = resp
+            if self._stopped.is_set():
+                return None, False
+            verdict = _status_verdict(resp, have)
+            if verdict is not None:
+                return verdict
             encoded = resp.headers.get("content-encoding", "identity").lower() not in ("", "identity")
             if (resp.status_code == 200 and have) or encoded:
                 have = 0  # the server ignored Range (or encoded the body): start again from the first byte
             expected = None if encoded else _expected_total(resp, have)
-            if expected and expected > cap:
+            if expected and expected > self.cap:
                 raise DownloadError(
-                    f"The provider's result is {expected:,} bytes, more than the {cap // 2**20:,} MB allowed "
-                    f"for a {part.suffixes[0].lstrip('.') if part.suffixes else 'file'}; refusing it."
+                    f"The provider's result is {expected:,} bytes, more than the {self.cap // 2**20:,} MB "
+                    f"allowed for a {_kind_word(self.part)}; refusing it."
                 )
-            limit = deadline + (expected or 0) / MIN_RATE
-            written = have
-            fd = await asyncio.to_thread(_open, part, append=bool(have))
-            pending: list[bytes] = []  # chunks as they arrived, handed to one writev (no copy into a buffer)
-            pending_size = 0
-            try:
-                async for chunk in resp.aiter_bytes():
-                    pending.append(chunk)
-                    pending_size += len(chunk)
-                    written += len(chunk)
-                    if written > cap or resp.num_bytes_downloaded > cap:
-                        raise DownloadError(
-                            f"The provider sent more than the {cap // 2**20:,} MB allowed; stopped and deleted it."
-                        )
-                    if pending_size >= WRITE_AT or len(pending) >= 256 or pause_requested("mid-download"):
-                        await asyncio.to_thread(_write_all, fd, pending)  # the disk, off the event loop
-                        pending, pending_size = [], 0
-                        if pause_requested("mid-download"):
-                            await asyncio.to_thread(os.fsync, fd)
-                            pause_for_tests("mid-download")
-                    if time.monotonic() - started > limit:
-                        raise DownloadTrouble(
-                            f"The file host is too slow ({written - have:,} bytes in {limit:.0f} s); "
-                            "continuing from there."
-                        )
-            finally:  # a cut connection keeps what arrived, so the next try resumes after it
-                await asyncio.to_thread(_finish, fd, pending)
+            limit = self.deadline + (expected or 0) / MIN_RATE
+            chunks = resp.iter_bytes() if encoded else resp.iter_raw()
+            written = self._write(resp, chunks, have, started, limit)
             return expected, written > have
-    except DownloadError as exc:
-        if not exc.retryable and not isinstance(exc, ResultGone):
-            part.unlink(missing_ok=True)
-        raise
-    except httpx.RequestError as exc:
+
+    def _write(
+        self, resp: httpx.Response, chunks: Iterator[bytes], have: int, started: float, limit: float
+    ) -> int:
+        written = flushed = have
+        fd = _open(self.part, append=bool(have))
+        flusher = _Flusher(fd)
+        try:  # a cut connection keeps what arrived, so the next try resumes after it
+            for chunk in chunks:
+                if self._stopped.is_set():
+                    break
+                _write_all(fd, chunk)
+                written += len(chunk)
+                if written - flushed >= FLUSH_EVERY and not flusher.busy():
+                    flusher.kick()
+                    flushed = written
+                if written > self.cap or resp.num_bytes_downloaded > self.cap:
+                    raise DownloadError(
+                        f"The provider sent more than the {self.cap // 2**20:,} MB allowed; stopped and deleted it."
+                    )
+                if pause_requested("mid-download"):
+                    os.fsync(fd)
+                    pause_for_tests("mid-download")
+                if time.monotonic() - started > limit:
+                    raise DownloadTrouble(
+                        f"The file host is too slow ({written - have:,} bytes in {limit:.0f} s); continuing from there."
+                    )
+        except httpx.RequestError:
+            if self._stopped.is_set():
+                return written  # stopped on purpose: the shut socket is not the host's fault
+            raise
+        finally:
+            flusher.join()
+            _finish(fd)
+        return written
+
+
+def _status_verdict(resp: httpx.Response, have: int) -> tuple[int | None, bool] | None:
+    """What the status alone says: an error raised, every byte already here, or None to read the body."""
+    if resp.status_code in (404, 410, 403):
+        raise ResultGone(
+            f"The result is no longer available at the provider (HTTP {resp.status_code}); its link "
+            "may have expired."
+        )
+    if resp.status_code == 416 and have:
+        total = resp.headers.get("content-range", "").rpartition("/")[2]
+        return (int(total) if total.isdigit() else have), False  # every byte is here already
+    if resp.status_code >= 300:
         raise DownloadTrouble(
-            f"The file host could not be reached: {describe(exc)}.",
-            offline=isinstance(exc, httpx.ConnectError),
-        ) from None
+            f"The file host answered HTTP {resp.status_code}.",
+            retry_after=parse_retry_after(resp.headers.get("retry-after")),
+        )
+    return None
+
+
+def _kind_word(part: Path) -> str:
+    return part.suffixes[0].lstrip(".") if part.suffixes else "file"
 
 
 def _open(path: Path, *, append: bool) -> int:
@@ -189,22 +276,41 @@ def _open(path: Path, *, append: bool) -> int:
     return os.open(path, flags | getattr(os, "O_BINARY", 0), 0o644)
 
 
-def _write_all(fd: int, chunks: list[bytes]) -> None:
-    """Write every chunk, in order, with as few system calls as the OS allows (writev)."""
-    views = [memoryview(c) for c in chunks if c]
-    while views:
-        done = os.writev(fd, views[:512]) if hasattr(os, "writev") else os.write(fd, views[0])
-        while views and done >= len(views[0]):
-            done -= len(views[0])
-            views.pop(0)
-        if views and done:
-            views[0] = views[0][done:]
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
-def _finish(fd: int, pending: list[bytes]) -> None:
+class _Flusher:
+    """Writes what arrived to the disk on a thread of its own while the rest arrives, so the fsync at the end
+    has little left to do and the reading thread never waits for the disk."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self._thread: threading.Thread | None = None
+
+    def busy(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def kick(self) -> None:
+        self._thread = threading.Thread(target=self._flush, daemon=True)
+        self._thread.start()
+
+    def _flush(self) -> None:
+        try:
+            getattr(os, "fdatasync", os.fsync)(self.fd)
+        except OSError:
+            pass  # only an early start: the fsync at the end is the one that counts
+
+    def join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+
+def _finish(fd: int) -> None:
     try:
-        _write_all(fd, pending)
-        os.fsync(fd)
+        os.fsync(fd)  # on the disk before the job may say it is done
     finally:
         os.close(fd)
 

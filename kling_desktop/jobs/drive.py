@@ -90,6 +90,7 @@ class JobDriver:
     media_dir: Path
     work_dir: Path
     client: httpx.AsyncClient
+    files: httpx.Client
     sink: ResultSink | None
     clock: Clock
     stall_after: float | None
@@ -429,7 +430,7 @@ class JobDriver:
             elif out.url:
                 deadline = CONNECTION_DEADLINE * self.clock.factor
                 files.append(
-                    str(await download(self.client, out.url, final, out.kind, connection_deadline=deadline))
+                    str(await download(self.files, out.url, final, out.kind, connection_deadline=deadline))
                 )
         if not files:
             raise _Ended("The provider finished but returned no file.", "provider")

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import av
-from PIL import Image
-
 
 class Incomplete(ValueError):
     """The file is short or damaged; the message says what is missing in plain words."""
@@ -21,6 +18,8 @@ def check_length(path: Path, expected: int | None) -> int:
 
 
 def check_image(path: Path) -> None:
+    from PIL import Image  # the decoders load when a result is first checked, not at start-up
+
     try:
         with Image.open(path) as im:
             im.load()  # decodes every pixel: a cut file fails here, not just at the header
@@ -31,6 +30,8 @@ def check_image(path: Path) -> None:
 def check_video(path: Path) -> int:
     """Decode every frame of the first video stream; the count and the last frame's time must agree with what
     the container declares. Returns the number of frames decoded."""
+    import av  # FFmpeg's libraries load when a result is first checked, not at start-up
+
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:

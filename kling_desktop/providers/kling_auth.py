@@ -9,14 +9,14 @@ from __future__ import annotations
 import time
 import warnings
 
-import jwt
-
 LIFETIME = 1800
 NOT_BEFORE = 5
 REFRESH_BEFORE = 60  # a new token a minute before the old one expires
 
 
 def make_token(access_key: str, secret_key: str, now: float | None = None) -> str:
+    import jwt  # with its crypto backends: imported when a Kling request is first signed, not at start-up
+
     t = int(now if now is not None else time.time())
     with warnings.catch_warnings():  # short HMAC keys warn in newer PyJWT; the key length is Kling's choice
         warnings.simplefilter("ignore")

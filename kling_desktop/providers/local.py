@@ -18,8 +18,6 @@ from kling_desktop.providers.base import (
     SubmitResult,
 )
 from kling_desktop.providers.descriptors import ProviderDescriptor
-from kling_desktop.render.from_request import plan_for, still_plan_for
-from kling_desktop.render.renderer import RenderCancelled, render_draft, render_still
 
 
 @dataclass
@@ -61,6 +59,10 @@ class LocalDraftProvider:
             render.progress = p
 
         def work() -> Path:
+            # The renderer (PyAV, FFmpeg's libraries) loads with the first draft, on this worker thread.
+            from kling_desktop.render.from_request import plan_for, still_plan_for
+            from kling_desktop.render.renderer import render_draft, render_still
+
             if ctx.spec.kind is Kind.IMAGE:
                 out = ctx.workdir / f"{ctx.task_id}.png"
                 return render_still(still_plan_for(ctx.request), out)
@@ -80,6 +82,8 @@ class LocalDraftProvider:
             return PollResult(RemoteStatus.PROCESSING, progress=render.progress)
         self._renders.pop(ctx.task_id, None)
         exc = render.task.exception()
+        from kling_desktop.render.renderer import RenderCancelled  # loaded by the render that just ended
+
         if isinstance(exc, RenderCancelled):
             return PollResult(RemoteStatus.FAILED, error=ProviderError("The draft render was cancelled."))
         if exc is not None:

@@ -25,6 +25,7 @@ from kling_desktop.catalog.spec import ModelSpec
 from kling_desktop.core.images import ImageError
 from kling_desktop.core.media_check import prepare_request
 from kling_desktop.core.request import GenerationRequest
+from kling_desktop.core.secrets import KeyStatus
 from kling_desktop.jobs.lifecycle import retry_plan
 from kling_desktop.jobs.model import Job
 from kling_desktop.jobs.states import JobState
@@ -57,8 +58,9 @@ class MainWindow(QMainWindow):
             apply_theme(app, self.theme_choice())
             # "Follow the system": the desktop switching between light and dark switches the window too.
             app.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
-        self.banner = QLabel(self._banner_text(), wordWrap=True, objectName="banner")
+        self.banner = QLabel(self._banner_text(None), wordWrap=True, objectName="banner")
         self.banner.setOpenExternalLinks(False)
+        self._refresh_banner()
         self.form = GenerationForm(services.paths.cache, self._provider_reason, self._request_problem)
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -156,13 +158,23 @@ class MainWindow(QMainWindow):
         except ImportError:
             return "This provider is not available in this build."
 
-    def _banner_text(self) -> str:
-        status = self.services.credentials.status()
+    def _refresh_banner(self) -> None:
+        """Whether keys can be kept is the keyring's answer, asked on a worker thread (its backends may take
+        a while to load or to answer over D-Bus)."""
+        run_op(
+            self.services.credentials.status,
+            lambda status: self.banner.setText(self._banner_text(status)),
+            "Asking the system keyring",
+            self,
+        )
+
+    @staticmethod
+    def _banner_text(status: KeyStatus | None) -> str:
         text = (
             "<b>Drafts are free and private:</b> the <i>Draft</i> provider renders an animatic on this computer "
             "to check timing and framing. For real Kling output, add a Runware or Kling key in <b>Settings</b>."
         )
-        if not status.has_keyring:
+        if status is not None and not status.has_keyring:
             text += f"<br><small>{status.sentence}</small>"
         return text
 
@@ -364,7 +376,7 @@ class MainWindow(QMainWindow):
                         if isinstance(notes, list) and (notes or waiting)
                         else "Settings saved."
                     )
-                self.banner.setText(self._banner_text())
+                self._refresh_banner()
                 if self.form.spec:
                     self.form.set_model(self.form.spec.air_id)
 

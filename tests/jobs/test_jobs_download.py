@@ -61,7 +61,7 @@ class _Server:
 
 def _get(url: str, target: Path) -> Path:
     async def main() -> Path:
-        async with httpx.AsyncClient() as client:
+        with httpx.Client() as client:
             return await download(client, url, target)
 
     return asyncio.run(main())
@@ -182,3 +182,55 @@ def test_verification_decodes_to_the_last_frame(tmp_path: Path) -> None:
     assert probe_media(cut).duration == 2.0  # the header alone says "a complete 2 s clip"
     with pytest.raises(Incomplete, match="of the 48 frames"):
         check_video(cut)
+
+
+def test_abandon_stops_a_transfer_that_waits_for_bytes_and_keeps_what_arrived(tmp_path: Path) -> None:
+    """The bytes are read on a worker thread; cancelling the download (Abandon, closing the app) ends that
+    thread's blocked read at once instead of after the read timeout, and the bytes that arrived stay."""
+    body = b"x" * 200_000
+    release = threading.Event()
+    peer_closed = threading.Event()
+
+    class Hang(BaseHTTPRequestHandler):
+        def log_message(self, *a: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[:50_000])
+            self.wfile.flush()
+            self.connection.settimeout(60)
+            try:
+                if self.connection.recv(1) == b"":  # the client shut the connection
+                    peer_closed.set()
+            except OSError:
+                peer_closed.set()
+            release.wait(60)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Hang)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    target = tmp_path / "job.mp4"
+
+    async def main() -> None:
+        with httpx.Client() as client:
+            task = asyncio.ensure_future(
+                download(client, f"http://127.0.0.1:{httpd.server_address[1]}/x", target)
+            )
+            part = target.with_name("job.mp4.part")
+            while not (part.exists() and part.stat().st_size >= 50_000):
+                await asyncio.sleep(0.02)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+    try:
+        asyncio.run(asyncio.wait_for(main(), 30))  # a guard against a hang, not a timing assertion
+        assert peer_closed.wait(10)  # the worker thread let go of the connection
+    finally:
+        release.set()
+        httpd.shutdown()
+        httpd.server_close()
+    assert target.with_name("job.mp4.part").read_bytes() == body[:50_000]
+    assert not target.exists()

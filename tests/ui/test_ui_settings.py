@@ -121,3 +121,26 @@ def test_a_provider_registered_with_one_line_appears_in_the_dialog_and_the_picke
     index = picker.findData("fakeai")
     assert picker.itemText(index) == "Fake AI — unavailable"
     assert not picker.model().item(index).isEnabled()
+
+
+def test_the_keyring_is_asked_on_a_worker_thread_and_its_answer_shown(qtbot, services, monkeypatch) -> None:
+    """Loading keyring's backends may take a while (D-Bus): the window opens without waiting for them and
+    says where keys are kept once the keyring has answered (the tests' keyring is none at all)."""
+    import threading
+
+    from kling_desktop.ui.main_window import MainWindow
+
+    asked_on: list[str] = []
+    real_status = services.credentials.status
+
+    def status():
+        asked_on.append(threading.current_thread().name)
+        return real_status()
+
+    monkeypatch.setattr(services.credentials, "status", status)
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: "No system keyring is available" in window.banner.text())
+    assert asked_on and threading.main_thread().name not in asked_on
+    window.gallery.player.stop()
+    window.bridge.close()
