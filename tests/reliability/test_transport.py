@@ -184,3 +184,54 @@ def test_a_400_mb_json_reply_is_refused_while_it_streams(hostile: str, tmp_path:
         assert "more than the 8 MB allowed" in message or "larger than the 8 MB allowed" in message, message
         assert retryable  # an unusable reply is no verdict: the job waits and asks again
     assert out["maxrss_mb"] < 500, out
+
+
+def test_requests_beyond_the_in_flight_limit_wait_on_this_side(monkeypatch) -> None:
+    """Two hundred polling jobs must not queue inside httpcore's pool (it rescans the queue against every
+    connection at each request): at most ``IN_FLIGHT`` requests per client are on the wire, the rest wait
+    their turn here, and every one is answered."""
+    from kling_desktop.providers import retry
+
+    monkeypatch.setattr(retry, "IN_FLIGHT", 3)
+    lock = threading.Lock()
+    now = {"open": 0, "most": 0}
+
+    class Slow(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *a: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            with lock:
+                now["open"] += 1
+                now["most"] = max(now["most"], now["open"])
+            threading.Event().wait(0.1)  # long enough for the others to pile up
+            with lock:
+                now["open"] -= 1
+            body = b'{"data": []}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+
+    async def main() -> list[int]:
+        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=100)) as client:
+            replies = await asyncio.gather(
+                *(send_with_retry(client, "POST", url, headers=HEADERS, json=PING) for _ in range(15))
+            )
+        return [r.status_code for r in replies]
+
+    try:
+        statuses = asyncio.run(main())
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert statuses == [200] * 15
+    assert now["most"] == 3
