@@ -8,21 +8,24 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QT_MEDIA_BACKEND", "ffmpeg")
-# Never let a test talk to a real keychain: the fail backend unless a test installs a fake one.
-os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-for var in (
-    "RUNWARE_API_KEY",
-    "KLING_ACCESS_KEY",
-    "KLING_SECRET_KEY",
-    "KLING_DESKTOP_RUNWARE_URL",
-    "KLING_DESKTOP_KLING_URL",
-):
-    os.environ.pop(var, None)
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The environment every test runs in, set once before collection (so before any Qt or keyring import)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("QT_MEDIA_BACKEND", "ffmpeg")
+    # Never let a test talk to a real keychain: the fail backend unless a test installs a fake one.
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    for var in (
+        "RUNWARE_API_KEY",
+        "KLING_ACCESS_KEY",
+        "KLING_SECRET_KEY",
+        "KLING_DESKTOP_RUNWARE_URL",
+        "KLING_DESKTOP_KLING_URL",
+    ):
+        os.environ.pop(var, None)
 
 
 @pytest.fixture(autouse=True)
