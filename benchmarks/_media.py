@@ -59,6 +59,10 @@ def textured_mp4(path: Path, width: int, height: int, seconds: float, fps: int =
         vs = out.add_stream("libx264", rate=fps)
         vs.width, vs.height, vs.pix_fmt = width, height, "yuv420p"
         vs.options = {"preset": "veryfast", "crf": "20", "g": str(2 * fps)}
+        # One slice per picture, as cameras and the providers' encoders write it: PyAV's default slice
+        # threading would cut each picture in as many slices as there are cores, which decoders then split
+        # between threads, a speed real footage does not offer.
+        vs.codec_context.thread_type = "FRAME"
         for i in range(n):
             t = i / max(1, n - 1)
             x = round((base.width - width) * t)

@@ -42,8 +42,25 @@ def frame_at(media: Path, at: float, size: tuple[int, int]) -> Image.Image | Non
 
     Seeks to the keyframe before ``at``, then decodes forward to the exact frame.
     """
-    with av.open(str(media)) as c:
+    with _open(media) as c:
         return _frame_at(c, at, size)
+
+
+_HEADER_DESCRIBES_STREAMS = (".mp4", ".mov", ".m4v")
+
+
+def _open(media: Path) -> av.container.InputContainer:
+    """Open a clip for a frame or two. An MP4's header already says what its streams are; FFmpeg still decodes
+    the first pictures to confirm it (``avformat_find_stream_info``), which on real footage costs as much as
+    the frame we want. ``skip_frame=all`` for that probe skips those decodes (the stream's own decoder, made
+    afterwards, does not inherit it)."""
+    if media.suffix.lower() in _HEADER_DESCRIBES_STREAMS:
+        try:
+            # PyAV's stub types stream_options as list[str]; the code reads one dict of options per stream.
+            return av.open(str(media), stream_options=[{"skip_frame": "all"}])  # type: ignore[list-item]
+        except ValueError:  # streams not in the header after all: probe the ordinary way
+            pass
+    return av.open(str(media))
 
 
 def _duration(c: av.container.InputContainer) -> float:
@@ -97,7 +114,7 @@ def thumbnail(media: Path, cache: Path, size: tuple[int, int] = THUMB_SIZE) -> P
         with Image.open(media) as im:
             im.draft("RGB", size)  # JPEG: decode at a reduced scale when that is enough
             return _save(_fit(im, size), target)
-    with av.open(str(media)) as c:  # one open: probing a file costs about a keyframe's decode
+    with _open(media) as c:
         image = _frame_at(c, _duration(c) / 3, size)
     if image is None:
         raise ValueError(f"{media.name}: no video frame could be decoded.")
@@ -110,7 +127,7 @@ def scrub_strip(media: Path, cache: Path, n: int = SCRUB_FRAMES, size: tuple[int
     if target.exists():
         return target
     strip = Image.new("RGB", (size[0] * n, size[1]), (18, 18, 22))
-    with av.open(str(media)) as c:
+    with _open(media) as c:
         stream = c.streams.video[0]
         tb = stream.time_base or Fraction(1, 1000)
         duration = float(stream.duration * tb) if stream.duration else 0.0

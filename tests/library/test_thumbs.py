@@ -25,3 +25,24 @@ def test_frame_at_decodes_to_the_requested_size(tmp_path: Path) -> None:
     assert im is not None and im.size == (160, 90)
     r, g, _ = ImageStat.Stat(im).mean
     assert abs(r - (12 * 37) % 256) < 12 and abs(g - (12 * 11) % 256) < 12
+
+
+def test_every_container_gives_the_same_exact_frame(tmp_path: Path) -> None:
+    """MP4s are opened without FFmpeg's probe decode; other containers the ordinary way. Both must show the
+    frame at one third, pixel for pixel the one a plain decode gives."""
+    import av
+
+    mp4 = make_mp4(tmp_path / "c.mp4", 320, 180, 3.0, fps=24)
+    mkv = tmp_path / "c.mkv"
+    with av.open(str(mp4)) as src, av.open(str(mkv), "w") as dst:
+        out = dst.add_stream_from_template(src.streams.video[0])
+        for packet in src.demux(src.streams.video[0]):
+            if packet.dts is not None:
+                packet.stream = out
+                dst.mux(packet)
+    with av.open(str(mp4)) as plain:
+        truth = next(f for f in plain.decode(video=0) if f.time is not None and f.time >= 1.0 - 1 / 48)
+        expected = truth.to_image(width=160, height=90, interpolation="BILINEAR").tobytes()
+    for clip in (mp4, mkv):
+        im = frame_at(clip, 1.0, (160, 90))
+        assert im is not None and im.tobytes() == expected, clip.name
