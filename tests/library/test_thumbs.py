@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 from media_factory import make_mp4
-from PIL import Image, ImageStat
+from PIL import Image, ImageChops, ImageStat
 
 from kling_desktop.library.thumbs import THUMB_SIZE, frame_at, thumbnail
 
@@ -46,3 +47,54 @@ def test_every_container_gives_the_same_exact_frame(tmp_path: Path) -> None:
     for clip in (mp4, mkv):
         im = frame_at(clip, 1.0, (160, 90))
         assert im is not None and im.tobytes() == expected, clip.name
+
+
+def _moving_clip(path: Path, seconds: float = 2.0, fps: int = 24) -> Path:
+    """A drifting pattern with one keyframe at the start (no scene cuts) and B-frames, as real footage is
+    encoded: the frame at one third is reached only by decoding forward from that keyframe."""
+    import av
+
+    n = round(seconds * fps)
+    with av.open(str(path), "w", format="mp4") as out:
+        vs = out.add_stream("libx264", rate=fps)
+        vs.width, vs.height, vs.pix_fmt = 320, 180, "yuv420p"
+        vs.options = {"x264-params": f"keyint={n}:min-keyint={n}:scenecut=0:bframes=3"}
+        for i in range(n):
+            im = Image.new("RGB", (320, 180), (30, 30, 60))
+            for k in range(12):
+                x = (k * 29 + i * 7) % 320
+                im.paste(
+                    ((k * 53) % 256, (i * 9) % 256, (k * 17 + i * 5) % 256),
+                    (x, 20 + k * 12, x + 24, 32 + k * 12),
+                )
+            frame = av.VideoFrame.from_image(im)
+            frame.pts, frame.time_base = i, Fraction(1, fps)
+            out.mux(vs.encode(frame))
+        out.mux(vs.encode(None))
+    return path
+
+
+def test_frame_at_one_third_is_the_true_frame_decoded_forward_from_the_keyframe(tmp_path: Path) -> None:
+    import av
+
+    clip = _moving_clip(tmp_path / "m.mp4")
+    with av.open(str(clip)) as plain:
+        stream = plain.streams.video[0]
+        at = float(stream.duration * stream.time_base) / 3
+        frames = list(plain.decode(stream))
+    truth = next(f for f in frames if f.time is not None and f.time >= at - 1 / 48)
+    keyframe = frames[0]
+    assert keyframe.key_frame and not truth.key_frame and truth.pts != keyframe.pts
+    expected = truth.to_image(width=160, height=90, interpolation="BILINEAR")
+    im = frame_at(clip, at, (160, 90))
+    assert im is not None and im.tobytes() == expected.tobytes()
+    # The cached JPEG is that frame too (JPEG-close to it, far from the keyframe before it).
+    with Image.open(thumbnail(clip, tmp_path / "cache")) as thumb:
+        got = thumb.convert("RGB")
+    want = truth.to_image(width=320, height=180, interpolation="BILINEAR")
+    wrong = keyframe.to_image(width=320, height=180, interpolation="BILINEAR")
+
+    def distance(a: Image.Image, b: Image.Image) -> float:
+        return sum(ImageStat.Stat(ImageChops.difference(a, b)).mean) / 3
+
+    assert distance(got, want) < 4 < distance(got, wrong)
