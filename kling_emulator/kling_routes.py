@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
@@ -55,28 +56,54 @@ IDENTIFY_FACE = "/v1/videos/identify-face"
 
 
 def register_routes(server: EmulatorServer) -> None:
+    routes = KlingRoutes(server)
+    for path in FAMILIES:
+        server.add_route("POST", path, routes.create)
+        server.add_route("GET", path + "/", routes.query)
+        server.add_route("GET", path, routes.listing)
+    server.add_route("POST", IDENTIFY_FACE, routes.identify_face)
+
+
+def envelope(code: int, message: str, data: Any = None) -> Response:
     from kling_emulator.server import Response
 
-    state = server.state
-    media = Media(state)
-    sessions: dict[str, tuple[str, int]] = {}  # identify-face session_id -> (local video, duration ms)
+    body: dict[str, Any] = {"code": code, "message": message, "request_id": str(uuid.uuid4())}
+    if data is not None:
+        body["data"] = data
+    return Response(HTTP.get(code, 200 if code == 0 else 400), body)
 
-    def envelope(code: int, message: str, data: Any = None) -> Response:
-        body: dict[str, Any] = {"code": code, "message": message, "request_id": str(uuid.uuid4())}
-        if data is not None:
-            body["data"] = data
-        return Response(HTTP.get(code, 200 if code == 0 else 400), body)
 
-    def check_auth(req: Request) -> None:
+def body_of(req: Request) -> dict[str, Any]:
+    try:
+        body = req.json()
+    except ValueError:
+        raise KlingError(1200, "the request body is not JSON") from None
+    if not isinstance(body, dict):
+        raise KlingError(1200, "the request body must be a JSON object")
+    return body
+
+
+class KlingRoutes:
+    """One handler per endpoint, sharing the emulator's state, its media store and identify-face sessions."""
+
+    def __init__(self, server: EmulatorServer) -> None:
+        self.server = server
+        self.state = server.state
+        self.media = Media(server.state)
+        self.sessions: dict[
+            str, tuple[str, int]
+        ] = {}  # identify-face session_id -> (local video, duration ms)
+
+    def check_auth(self, req: Request) -> None:
         header = req.headers.get("authorization", "")
         if not header.strip():
             raise KlingError(1001, "Authorization is empty")
-        if server.faults.badkey or not header.startswith("Bearer "):
+        if self.server.faults.badkey or not header.startswith("Bearer "):
             raise KlingError(1002, "Authorization is invalid")
         try:
             claims = jwt.decode(
                 header[len("Bearer ") :],
-                server.kling_secret,
+                self.server.kling_secret,
                 algorithms=["HS256"],
                 leeway=LEEWAY,
                 options={"require": ["iss", "exp"]},
@@ -87,19 +114,10 @@ def register_routes(server: EmulatorServer) -> None:
             raise KlingError(1003, "Authorization is not yet valid") from None
         except jwt.InvalidTokenError:
             raise KlingError(1002, "Authorization is invalid") from None
-        if claims.get("iss") != server.kling_access:
+        if claims.get("iss") != self.server.kling_access:
             raise KlingError(1002, "Authorization is invalid")
 
-    def body_of(req: Request) -> dict[str, Any]:
-        try:
-            body = req.json()
-        except ValueError:
-            raise KlingError(1200, "the request body is not JSON") from None
-        if not isinstance(body, dict):
-            raise KlingError(1200, "the request body must be a JSON object")
-        return body
-
-    def task_json(t: Task) -> dict[str, Any]:
+    def task_json(self, t: Task) -> dict[str, Any]:
         status = {"processing": "processing", "success": "succeed", "failed": "failed"}[t.status()]
         if status == "processing" and time.time() - t.created < SUBMITTED_FOR:
             status = "submitted"
@@ -119,38 +137,38 @@ def register_routes(server: EmulatorServer) -> None:
             )
             data["task_result"] = {}
         if status == "succeed" and t.future is not None:
-            files = t.future.result()
-            if get_model(t.request.model).kind is Kind.IMAGE:
-                data["task_result"] = {
-                    "images": [{"index": i, "url": state.media_url(p.name)} for i, p in enumerate(files)]
-                }
-            else:
-                videos = []
-                for p in files:
-                    try:
-                        seconds = probe_media(p).duration or 0.0
-                    except MediaError:
-                        seconds = 0.0
-                    videos.append(
-                        {"id": p.stem, "url": state.media_url(p.name), "duration": f"{seconds:.3f}"}
-                    )
-                data["task_result"] = {"videos": videos}
+            data["task_result"] = self._result(t, t.future.result())
             data["final_unit_deduction"] = f"{t.cost:.3f}"
         return data
 
-    def create(req: Request) -> Response:
+    def _result(self, t: Task, files: list[Path]) -> dict[str, Any]:
+        if get_model(t.request.model).kind is Kind.IMAGE:
+            return {
+                "images": [{"index": i, "url": self.state.media_url(p.name)} for i, p in enumerate(files)]
+            }
+        videos = []
+        for p in files:
+            try:
+                seconds = probe_media(p).duration or 0.0
+            except MediaError:
+                seconds = 0.0
+            videos.append({"id": p.stem, "url": self.state.media_url(p.name), "duration": f"{seconds:.3f}"})
+        return {"videos": videos}
+
+    def create(self, req: Request) -> Response:
         family = FAMILIES[req.path]
+        state, faults = self.state, self.server.faults
         try:
-            check_auth(req)
+            self.check_auth(req)
             body = body_of(req)
             external = str(body.get("external_task_id") or "")
             with state.lock:
                 state.received[external or f"anonymous-{uuid.uuid4()}"] += 1
             if external and (old := state.find(external)) is not None and old.api == "kling":
                 raise KlingError(1201, f"external_task_id {external} already exists")
-            if server.faults.take("1303"):
+            if faults.take("1303"):
                 raise KlingError(1303, "parallel task over resource pack limit")
-            request = to_request(family, req.path, body, media, sessions)
+            request = to_request(family, req.path, body, self.media, self.sessions)
             if problems := refusals(request):
                 raise KlingError(1201, problems[0].message)
         except KlingError as exc:
@@ -165,8 +183,8 @@ def register_routes(server: EmulatorServer) -> None:
             endpoint=req.path,
             cost=estimate_cost(price, seconds=seconds, sound=bool(request.sound)) or 0.0,
         )
-        state.add_task(task, fail=server.faults.take("fail"))
-        if server.faults.take("drop_reply"):
+        state.add_task(task, fail=faults.take("fail"))
+        if faults.take("drop_reply"):
             raise ConnectionAbortedError  # accepted, but the answer never reaches the client
         return envelope(
             0,
@@ -180,15 +198,15 @@ def register_routes(server: EmulatorServer) -> None:
             },
         )
 
-    def identify_face(req: Request) -> Response:
+    def identify_face(self, req: Request) -> Response:
         try:
-            check_auth(req)
+            self.check_auth(req)
             body = body_of(req)
             if bool(body.get("video_id")) == bool(body.get("video_url")):
                 raise KlingError(1201, "give exactly one of video_id / video_url")
             if body.get("video_id"):
                 raise KlingError(1201, "video_id is not known to the emulator; send video_url")
-            video = str(media.local(body["video_url"], ".mp4", "video_url", url_only=True))
+            video = str(self.media.local(body["video_url"], ".mp4", "video_url", url_only=True))
             try:
                 info = probe_media(video)
             except MediaError as exc:
@@ -198,7 +216,7 @@ def register_routes(server: EmulatorServer) -> None:
         except KlingError as exc:
             return envelope(exc.code, str(exc))
         session_id, ms = str(uuid.uuid4().int)[:18], int((info.duration or 0) * 1000)
-        sessions[session_id] = (video, ms)
+        self.sessions[session_id] = (video, ms)
         return envelope(
             0,
             "SUCCEED",
@@ -211,24 +229,24 @@ def register_routes(server: EmulatorServer) -> None:
             },
         )
 
-    def query(req: Request) -> Response:
+    def query(self, req: Request) -> Response:
         try:
-            check_auth(req)
+            self.check_auth(req)
         except KlingError as exc:
             return envelope(exc.code, str(exc))
         endpoint, _, key = req.path.rpartition("/")
-        t = state.find(key)
+        t = self.state.find(key)
         if t is None or t.api != "kling" or t.endpoint != endpoint:
             return envelope(1203, "The requested resource does not exist")
         if (
             endpoint == LIPSYNC_PATH and key != t.id
         ):  # documented by task_id only (list to find an external id)
             return envelope(1203, "The requested resource does not exist")
-        return envelope(0, "SUCCEED", task_json(t))
+        return envelope(0, "SUCCEED", self.task_json(t))
 
-    def listing(req: Request) -> Response:
+    def listing(self, req: Request) -> Response:
         try:
-            check_auth(req)
+            self.check_auth(req)
             args = {k: v[-1] for k, v in parse_qs(req.query).items()}
             page, size = int(args.get("pageNum", 1)), int(args.get("pageSize", 30))
             if not (1 <= page <= 1000 and 1 <= size <= 500):
@@ -237,15 +255,9 @@ def register_routes(server: EmulatorServer) -> None:
             return envelope(1201, "pageNum and pageSize must be integers")
         except KlingError as exc:
             return envelope(exc.code, str(exc))
-        with state.lock:
-            tasks = [t for t in state.tasks.values() if t.api == "kling" and t.endpoint == req.path]
+        with self.state.lock:
+            tasks = [t for t in self.state.tasks.values() if t.api == "kling" and t.endpoint == req.path]
         if ext := args.get("external_task_id"):
             tasks = [t for t in tasks if t.external_id == ext]
         tasks.sort(key=lambda t: -t.created)
-        return envelope(0, "SUCCEED", [task_json(t) for t in tasks[(page - 1) * size : page * size]])
-
-    for path in FAMILIES:
-        server.add_route("POST", path, create)
-        server.add_route("GET", path + "/", query)
-        server.add_route("GET", path, listing)
-    server.add_route("POST", IDENTIFY_FACE, identify_face)
+        return envelope(0, "SUCCEED", [self.task_json(t) for t in tasks[(page - 1) * size : page * size]])

@@ -124,6 +124,50 @@ def _with_size(
     return req.model_copy(update={"width": width, "height": height, "resolution": None})
 
 
+def _avatar(spec: ModelSpec, b: dict[str, Any], media: Media) -> GenerationRequest:
+    if not b.get("image") or not (b.get("sound_file") or b.get("audio_id")):
+        raise KlingError(1201, "image and one of sound_file / audio_id are required")
+    if b.get("audio_id"):
+        raise KlingError(1201, "audio_id is not known to the emulator; send sound_file")
+    return GenerationRequest(
+        model=spec.air_id,
+        prompt=b.get("prompt", ""),
+        input_image=media.local(b["image"], ".png", "image"),
+        input_audio=media.local(b["sound_file"], ".wav", "sound_file"),
+    )
+
+
+def _image(spec: ModelSpec, b: dict[str, Any], media: Media) -> GenerationRequest:
+    refs = [i.get("image") for i in b.get("image_list") or []] + ([b["image"]] if b.get("image") else [])
+    req = GenerationRequest(
+        model=spec.air_id,
+        prompt=b.get("prompt", ""),
+        negative_prompt=b.get("negative_prompt", ""),
+        resolution=b.get("resolution"),
+        reference_images=tuple(p for p in (media.local(r, ".png", "image") for r in refs) if p),
+        number_results=int(b.get("n", 1)),
+    )
+    return _with_size(req, spec, b.get("aspect_ratio"), b.get("resolution"))
+
+
+def _motion_control(spec: ModelSpec, b: dict[str, Any], media: Media) -> GenerationRequest:
+    for key in ("image_url", "video_url", "character_orientation", "mode"):
+        if not b.get(key):
+            raise KlingError(1201, f"{key} is required")
+    settings = {
+        "characterOrientation": b["character_orientation"],
+        "keepOriginalSound": b.get("keep_original_sound", "yes") == "yes",
+    }
+    return GenerationRequest(
+        model=spec.air_id,
+        workflow="motion-control",
+        prompt=b.get("prompt", ""),
+        first_frame=media.local(b["image_url"], ".png", "image_url"),
+        reference_videos=(str(media.local(b["video_url"], ".mp4", "video_url", url_only=True)),),
+        settings={k: v for k, v in settings.items() if spec.setting(k)},
+    )
+
+
 def to_request(
     family: str, path: str, b: dict[str, Any], media: Media, sessions: dict[str, tuple[str, int]]
 ) -> GenerationRequest:
@@ -133,43 +177,11 @@ def to_request(
     spec = _spec_for(family, b)
     settings: dict[str, Any] = {}
     if family == "avatar":
-        if not b.get("image") or not (b.get("sound_file") or b.get("audio_id")):
-            raise KlingError(1201, "image and one of sound_file / audio_id are required")
-        if b.get("audio_id"):
-            raise KlingError(1201, "audio_id is not known to the emulator; send sound_file")
-        return GenerationRequest(
-            model=spec.air_id,
-            prompt=b.get("prompt", ""),
-            input_image=media.local(b["image"], ".png", "image"),
-            input_audio=media.local(b["sound_file"], ".wav", "sound_file"),
-        )
+        return _avatar(spec, b, media)
     if family in ("image", "omni-image"):
-        refs = [i.get("image") for i in b.get("image_list") or []] + ([b["image"]] if b.get("image") else [])
-        req = GenerationRequest(
-            model=spec.air_id,
-            prompt=b.get("prompt", ""),
-            negative_prompt=b.get("negative_prompt", ""),
-            resolution=b.get("resolution"),
-            reference_images=tuple(p for p in (media.local(r, ".png", "image") for r in refs) if p),
-            number_results=int(b.get("n", 1)),
-        )
-        return _with_size(req, spec, b.get("aspect_ratio"), b.get("resolution"))
+        return _image(spec, b, media)
     if path.endswith("/motion-control"):
-        for key in ("image_url", "video_url", "character_orientation", "mode"):
-            if not b.get(key):
-                raise KlingError(1201, f"{key} is required")
-        settings = {
-            "characterOrientation": b["character_orientation"],
-            "keepOriginalSound": b.get("keep_original_sound", "yes") == "yes",
-        }
-        return GenerationRequest(
-            model=spec.air_id,
-            workflow="motion-control",
-            prompt=b.get("prompt", ""),
-            first_frame=media.local(b["image_url"], ".png", "image_url"),
-            reference_videos=(str(media.local(b["video_url"], ".mp4", "video_url", url_only=True)),),
-            settings={k: v for k, v in settings.items() if spec.setting(k)},
-        )
+        return _motion_control(spec, b, media)
     shots = _shots(b)
     images = b.get("image_list") or []
     if any(not i.get("image_url") for i in images):

@@ -172,24 +172,44 @@ def output_uuid(task_uuid: str, name: str) -> str:
 
 
 def register(server: EmulatorServer) -> None:
-    from kling_emulator.server import Response
+    server.add_route("POST", "/v1", RunwareRoutes(server).handle)
 
-    state = server.state
 
-    def authorised(req: Request, tasks: list[Any]) -> bool:
-        if server.faults.badkey:
+Items = list[dict[str, Any]]
+BAD_KEY = {
+    "errors": [
+        {
+            "code": "invalidApiKey",
+            "message": "Invalid API key.",
+            "parameter": "apiKey",
+            "taskType": "authentication",
+        }
+    ]
+}
+
+
+class RunwareRoutes:
+    """``POST /v1``: a JSON array of tasks, each answered in ``data`` or ``errors``."""
+
+    def __init__(self, server: EmulatorServer) -> None:
+        self.server = server
+        self.state = server.state
+
+    def authorised(self, req: Request, tasks: list[Any]) -> bool:
+        if self.server.faults.badkey:
             return False
         bearer = req.headers.get("authorization", "")
-        if bearer == f"Bearer {server.runware_key}":
+        if bearer == f"Bearer {self.server.runware_key}":
             return True
         first = tasks[0] if tasks else {}
         return (
             isinstance(first, dict)
             and first.get("taskType") == "authentication"
-            and first.get("apiKey") == server.runware_key
+            and first.get("apiKey") == self.server.runware_key
         )
 
-    def infer(task: dict[str, Any]) -> dict[str, Any]:
+    def infer(self, task: dict[str, Any]) -> dict[str, Any]:
+        state, faults = self.state, self.server.faults
         task_uuid = str(task.get("taskUUID") or "")
         with state.lock:
             state.received[task_uuid] += 1
@@ -210,17 +230,14 @@ def register(server: EmulatorServer) -> None:
         )
         state.add_task(
             Task(task_uuid, "runware", req, cost=cost or 0.0, include_cost=task.get("includeCost") is True),
-            fail=server.faults.take("fail"),
+            fail=faults.take("fail"),
         )
-        if server.faults.take("drop_reply"):  # the task was accepted, but the answer is lost on the way back
+        if faults.take("drop_reply"):  # the task was accepted, but the answer is lost on the way back
             raise ConnectionAbortedError("reply dropped")
         return {"taskType": task["taskType"], "taskUUID": task_uuid}
 
-    def poll(task_uuid: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        t = state.find(task_uuid)
-        kind = (
-            "imageInference" if t and get_model(t.request.model).kind.value == "image" else "videoInference"
-        )
+    def poll(self, task_uuid: str) -> tuple[Items, Items]:
+        t = self.state.find(task_uuid)
         if t is None:
             return [], [
                 {
@@ -230,50 +247,87 @@ def register(server: EmulatorServer) -> None:
                     "status": "error",
                 }
             ]
+        kind = "imageInference" if get_model(t.request.model).kind.value == "image" else "videoInference"
         status = t.status()
         if status == "processing":
             return [
                 {"taskType": kind, "taskUUID": task_uuid, "status": "processing", "progress": t.progress()}
             ], []
         if status == "failed":
-            error = {
-                "code": "timeoutProvider",
-                "message": "The external provider did not respond within the "
-                "timeout window. The request was automatically terminated.",
-            }
-            if server.faults.item_errors:  # the second form: an item in data with an embedded error
-                return [{"taskType": kind, "taskUUID": task_uuid, "status": "error", "error": error}], []
-            return [], [{**error, "status": "error", "taskUUID": task_uuid}]
+            return self._failed(kind, task_uuid)
+        return self._results(t, kind, task_uuid), []
+
+    def _failed(self, kind: str, task_uuid: str) -> tuple[Items, Items]:
+        error = {
+            "code": "timeoutProvider",
+            "message": "The external provider did not respond within the "
+            "timeout window. The request was automatically terminated.",
+        }
+        if self.server.faults.item_errors:  # the second form: an item in data with an embedded error
+            return [{"taskType": kind, "taskUUID": task_uuid, "status": "error", "error": error}], []
+        return [], [{**error, "status": "error", "taskUUID": task_uuid}]
+
+    def _results(self, t: Task, kind: str, task_uuid: str) -> Items:
         assert t.future is not None
+        files = t.future.result()
+        key, url_key = ("imageUUID", "imageURL") if kind == "imageInference" else ("videoUUID", "videoURL")
         items = []
-        for path in t.future.result():
-            key = "imageUUID" if kind == "imageInference" else "videoUUID"
-            url_key = "imageURL" if kind == "imageInference" else "videoURL"
+        for path in files:
             item = {
                 "taskType": kind,
                 "taskUUID": task_uuid,
                 "status": "success",
                 key: output_uuid(task_uuid, path.name),
-                url_key: state.media_url(path.name),
+                url_key: self.state.media_url(path.name),
                 "seed": zlib.crc32(path.stem.encode()) & 0x7FFFFFFF,
             }
             if t.include_cost:
-                item["cost"] = round(t.cost / len(t.future.result()), 4)
+                item["cost"] = round(t.cost / len(files), 4)
             items.append(item)
-        return items, []
+        return items
 
-    def wait_for(ack: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def wait_for(self, ack: dict[str, Any]) -> tuple[Items, Items]:
         """Hold a sync request until its task ends; past ``SYNC_WAIT`` answer with the acknowledgement
         (the task goes on in the background, as the service's own sync timeout does)."""
         deadline = time.monotonic() + SYNC_WAIT
         while time.monotonic() < deadline:
-            items, errs = poll(str(ack["taskUUID"]))
+            items, errs = self.poll(str(ack["taskUUID"]))
             if errs or any(i.get("status") != "processing" for i in items):
                 return items, errs
             time.sleep(0.02)
         return [ack], []
 
-    def handle(req: Request) -> Response:
+    def upload(self, kind: str, task: dict[str, Any]) -> dict[str, Any]:
+        raw, suffix = _decode(str(task.get("image") or task.get("media") or ""))
+        media_id = self.state.store_upload(raw, suffix)
+        key = "imageUUID" if kind == "imageUpload" else "mediaUUID"
+        return {
+            "taskType": kind,
+            "taskUUID": task.get("taskUUID"),
+            key: media_id,
+            key.replace("UUID", "URL"): f"{self.state.base_url}/uploads/{media_id}",
+            **({"operation": "upload"} if kind == "mediaStorage" else {}),
+        }
+
+    def one(self, kind: Any, task: dict[str, Any]) -> tuple[Items, Items]:
+        """One task of the array: its items for ``data`` and ``errors``."""
+        if kind == "authentication":
+            return [], []
+        if kind == "ping":
+            return [{"taskType": "ping", "pong": True}], []
+        if kind in ("imageUpload", "mediaStorage"):
+            return [self.upload(kind, task)], []
+        if kind == "imageInference" and task.get("deliveryMethod", "sync") == "sync":
+            return self.wait_for(self.infer(task))  # Runware's default for images: the result in the reply
+        if kind in ("videoInference", "imageInference"):
+            return [self.infer(task)], []
+        if kind == "getResponse":
+            return self.poll(str(task.get("taskUUID")))
+        raise TaskError("unsupportedTaskType", f"Unknown taskType {kind!r}.", "taskType")
+
+    def handle(self, req: Request) -> Response:
+        from kling_emulator.server import Response
+
         try:
             tasks = req.json()
         except ValueError:
@@ -282,54 +336,17 @@ def register(server: EmulatorServer) -> None:
             return Response(
                 400, {"errors": [{"code": "invalidRequest", "message": "Send a JSON array of tasks."}]}
             )
-        if not authorised(req, tasks):
-            return Response(
-                401,
-                {
-                    "errors": [
-                        {
-                            "code": "invalidApiKey",
-                            "message": "Invalid API key.",
-                            "parameter": "apiKey",
-                            "taskType": "authentication",
-                        }
-                    ]
-                },
-            )
-        data, errors, status = [], [], 200
+        if not self.authorised(req, tasks):
+            return Response(401, BAD_KEY)
+        data: Items = []
+        errors: Items = []
+        status = 200
         for task in tasks:
             kind = task.get("taskType") if isinstance(task, dict) else None
             try:
-                if kind == "authentication":
-                    continue
-                if kind == "ping":
-                    data.append({"taskType": "ping", "pong": True})
-                elif kind in ("imageUpload", "mediaStorage"):
-                    raw, suffix = _decode(str(task.get("image") or task.get("media") or ""))
-                    media_id = state.store_upload(raw, suffix)
-                    key = "imageUUID" if kind == "imageUpload" else "mediaUUID"
-                    data.append(
-                        {
-                            "taskType": kind,
-                            "taskUUID": task.get("taskUUID"),
-                            key: media_id,
-                            key.replace("UUID", "URL"): f"{state.base_url}/uploads/{media_id}",
-                            **({"operation": "upload"} if kind == "mediaStorage" else {}),
-                        }
-                    )
-                elif kind == "imageInference" and task.get("deliveryMethod", "sync") == "sync":
-                    # Runware's default for images: the same request answers with the result items
-                    items, errs = wait_for(infer(task))
-                    data += items
-                    errors += errs
-                elif kind in ("videoInference", "imageInference"):
-                    data.append(infer(task))
-                elif kind == "getResponse":
-                    items, errs = poll(str(task.get("taskUUID")))
-                    data += items
-                    errors += errs
-                else:
-                    raise TaskError("unsupportedTaskType", f"Unknown taskType {kind!r}.", "taskType")
+                items, errs = self.one(kind, task)
+                data += items
+                errors += errs
             except TaskError as exc:
                 errors.append({**exc.item, "taskType": kind, "taskUUID": task.get("taskUUID")})
                 status = exc.status
@@ -347,5 +364,3 @@ def register(server: EmulatorServer) -> None:
         if errors:
             body["errors"] = errors
         return Response(status if errors and not data else 200, body)
-
-    server.add_route("POST", "/v1", handle)

@@ -107,136 +107,147 @@ class EmulatorServer:
 
 
 def _handler(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    return type("Handler", (EmulatorHandler,), {"emulator": server})
 
-        def log_message(self, *args: object) -> None:
-            pass
 
-        def _read(self) -> Request:
-            length = int(self.headers.get("Content-Length") or 0)
-            url = urlparse(self.path)
-            return Request(
-                self.command,
-                url.path,
-                url.query,
-                {k.lower(): v for k, v in self.headers.items()},
-                self.rfile.read(length) if length else b"",
+RESET = object()  # an injected fault: the connection is cut without an answer
+
+
+class EmulatorHandler(BaseHTTPRequestHandler):
+    """One request: injected faults first (as ``Faults`` says), then the route's answer."""
+
+    protocol_version = "HTTP/1.1"
+    emulator: EmulatorServer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def _read(self) -> Request:
+        length = int(self.headers.get("Content-Length") or 0)
+        url = urlparse(self.path)
+        return Request(
+            self.command,
+            url.path,
+            url.query,
+            {k.lower(): v for k, v in self.headers.items()},
+            self.rfile.read(length) if length else b"",
+        )
+
+    def _serve(self) -> None:
+        req = self._read()
+        faults = self.emulator.faults
+        if faults.latency:
+            time.sleep(faults.latency)
+        is_api = not req.path.startswith(("/media/", "/uploads/"))
+        is_query = is_api and (req.method == "GET" or b'"getResponse"' in req.body)
+        injected = self._injected(req, is_api, is_query)
+        if injected is RESET:
+            return self._reset()
+        if isinstance(injected, Response):
+            return self._send(injected)
+        try:
+            resp = self.emulator.route(req)
+        except ConnectionAbortedError:
+            return self._reset()
+        except Exception as exc:  # the emulator reports its own bugs as a 500 the client must survive
+            resp = Response(500, {"errors": [{"code": "internalServerError", "message": str(exc)}]})
+        if is_api and faults.take("gzip"):  # says gzip, is not: the client cannot decode it
+            resp.headers["Content-Encoding"] = "gzip"
+            resp.body = b"\x1f\x8b\x08\x00" + b"this is not a deflate stream" * 4
+        self._send(resp)
+
+    def _injected(self, req: Request, is_api: bool, is_query: bool) -> Response | object | None:
+        """The fault this request meets, in a fixed order (each ``take`` spends one), or None."""
+        faults = self.emulator.faults
+        if is_api and ("loop=" in req.query or faults.take("redirect")):  # a redirect loop, for ever
+            return Response(307, b"", {"Location": f"{req.path}?loop={len(req.query)}"})
+        if is_query and faults.in_outage("query_outage"):
+            return Response(500, {"errors": [{"code": "internalServerError", "message": "outage"}]})
+        if req.path.startswith("/media/") and faults.in_outage("host_outage"):
+            return Response(503, b"the file host is down")
+        if is_query and (lost := self._accepted_task(req)) and (answer := self._query_fault(req, lost)):
+            return answer
+        if not is_api:
+            return None
+        if faults.take("reset"):
+            return RESET
+        if faults.take("429"):
+            return Response(
+                429,
+                {"errors": [{"code": "rateLimitExceeded", "message": "Too many requests"}]},
+                {"Retry-After": f"{faults.retry_after:g}"},
             )
+        if faults.take("5xx"):
+            return Response(503, {"errors": [{"code": "serviceUnavailable", "message": "busy"}]})
+        if faults.take("malformed"):
+            return Response(200, b'{"data": [ {"taskType": "videoInf')
+        return None
 
-        def _serve(self) -> None:
-            req = self._read()
-            faults = server.faults
-            if faults.latency:
-                time.sleep(faults.latency)
-            is_api = not req.path.startswith(("/media/", "/uploads/"))
-            is_query = is_api and (req.method == "GET" or b'"getResponse"' in req.body)
-            if is_api and ("loop=" in req.query or faults.take("redirect")):  # a redirect loop, for ever
-                return self._send(Response(307, b"", {"Location": f"{req.path}?loop={len(req.query)}"}))
-            if is_query and faults.in_outage("query_outage"):
-                return self._send(
-                    Response(500, {"errors": [{"code": "internalServerError", "message": "outage"}]})
-                )
-            if req.path.startswith("/media/") and faults.in_outage("host_outage"):
-                return self._send(Response(503, b"the file host is down"))
-            if is_query and (lost := self._accepted_task(req)):
-                if req.method == "POST" and faults.take("lost"):
-                    return self._send(
-                        Response(
-                            200,
-                            {
-                                "data": [],
-                                "errors": [
-                                    {
-                                        "code": "taskFailedOrNotFound",
-                                        "message": "Task not found or expired.",
-                                        "taskUUID": lost,
-                                        "status": "error",
-                                    }
-                                ],
-                            },
-                        )
-                    )
-                if req.method == "GET" and faults.take("query1303"):
-                    return self._send(
-                        Response(429, {"code": 1303, "message": "parallel task over resource pack limit"})
-                    )
-            if is_api and faults.take("reset"):
-                self.close_connection = True
-                self.connection.shutdown(2)
-                return
-            if is_api and faults.take("429"):
-                return self._send(
-                    Response(
-                        429,
-                        {"errors": [{"code": "rateLimitExceeded", "message": "Too many requests"}]},
-                        {"Retry-After": f"{faults.retry_after:g}"},
-                    )
-                )
-            if is_api and faults.take("5xx"):
-                return self._send(
-                    Response(503, {"errors": [{"code": "serviceUnavailable", "message": "busy"}]})
-                )
-            if is_api and faults.take("malformed"):
-                return self._send(Response(200, b'{"data": [ {"taskType": "videoInf'))
+    def _query_fault(self, req: Request, task: str) -> Response | None:
+        """Faults only a status query about an accepted task meets: "lost" (Runware) and 1303 (Kling)."""
+        faults = self.emulator.faults
+        if req.method == "POST" and faults.take("lost"):
+            lost = {
+                "code": "taskFailedOrNotFound",
+                "message": "Task not found or expired.",
+                "taskUUID": task,
+                "status": "error",
+            }
+            return Response(200, {"data": [], "errors": [lost]})
+        if req.method == "GET" and faults.take("query1303"):
+            return Response(429, {"code": 1303, "message": "parallel task over resource pack limit"})
+        return None
+
+    def _reset(self) -> None:
+        self.close_connection = True
+        self.connection.shutdown(2)
+
+    def _accepted_task(self, req: Request) -> str | None:
+        """The id of the (existing) task a status query asks about, else None."""
+        if req.method == "GET":
+            key = req.path.rpartition("/")[2]
+        else:
             try:
-                resp = server.route(req)
-            except ConnectionAbortedError:
-                self.close_connection = True
-                self.connection.shutdown(2)
-                return
-            except Exception as exc:  # the emulator reports its own bugs as a 500 the client must survive
-                resp = Response(500, {"errors": [{"code": "internalServerError", "message": str(exc)}]})
-            if is_api and faults.take("gzip"):  # says gzip, is not: the client cannot decode it
-                resp.headers["Content-Encoding"] = "gzip"
-                resp.body = b"\x1f\x8b\x08\x00" + b"this is not a deflate stream" * 4
-            self._send(resp)
+                tasks = req.json()
+                key = str(tasks[0].get("taskUUID")) if isinstance(tasks, list) and tasks else ""
+            except (ValueError, AttributeError):
+                return None
+        return key if key and self.emulator.state.find(key) is not None else None
 
-        def _accepted_task(self, req: Request) -> str | None:
-            """The id of the (existing) task a status query asks about, else None."""
-            if req.method == "GET":
-                key = req.path.rpartition("/")[2]
-            else:
-                try:
-                    tasks = req.json()
-                    key = str(tasks[0].get("taskUUID")) if isinstance(tasks, list) and tasks else ""
-                except (ValueError, AttributeError):
-                    return None
-            return key if key and server.state.find(key) is not None else None
+    def _send(self, resp: Response) -> None:
+        body = resp.body if isinstance(resp.body, bytes) else json.dumps(resp.body).encode()
+        truncate = resp.headers.pop("X-Truncate", None)
+        drip = resp.headers.pop("X-Drip", None)
+        if resp.headers.pop("X-Short", None):  # a Content-Length shorter than the file: send only that
+            body = body[: len(body) * 3 // 5]
+        self.send_response(resp.status)
+        if not isinstance(resp.body, bytes):
+            self.send_header("Content-Type", "application/json")
+        for k, v in resp.headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        if drip:
+            return self._drip(body)
+        if truncate:
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            time.sleep(0.2)
+            self.close_connection = True
+            return
+        self.wfile.write(body)
 
-        def _send(self, resp: Response) -> None:
-            body = resp.body if isinstance(resp.body, bytes) else json.dumps(resp.body).encode()
-            truncate = resp.headers.pop("X-Truncate", None)
-            drip = resp.headers.pop("X-Drip", None)
-            if resp.headers.pop("X-Short", None):  # a Content-Length shorter than the file: send only that
-                body = body[: len(body) * 3 // 5]
-            self.send_response(resp.status)
-            if not isinstance(resp.body, bytes):
-                self.send_header("Content-Type", "application/json")
-            for k, v in resp.headers.items():
-                self.send_header(k, v)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command == "HEAD":
-                return
-            if drip:  # one byte at a time, until the client gives up
-                try:
-                    for i in range(len(body)):
-                        self.wfile.write(body[i : i + 1])
-                        self.wfile.flush()
-                        time.sleep(server.faults.drip_every)
-                except OSError:
-                    pass
-                self.close_connection = True
-                return
-            if truncate:
-                self.wfile.write(body[: len(body) // 2])
+    def _drip(self, body: bytes) -> None:
+        """One byte at a time, until the client gives up."""
+        try:
+            for i in range(len(body)):
+                self.wfile.write(body[i : i + 1])
                 self.wfile.flush()
-                time.sleep(0.2)
-                self.close_connection = True
-                return
-            self.wfile.write(body)
+                time.sleep(self.emulator.faults.drip_every)
+        except OSError:
+            pass
+        self.close_connection = True
 
-        do_GET = do_POST = do_HEAD = _serve  # noqa: N815
-
-    return Handler
+    do_GET = do_POST = do_HEAD = _serve  # noqa: N815
