@@ -112,7 +112,8 @@ def run_app(self_test: bool = False) -> int:
     from PySide6.QtWidgets import QApplication
 
     paths = AppPaths.default().ensure()
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("kling-desktop")

@@ -279,7 +279,7 @@ class GenerationForm(FormStateMixin, QWidget):
         if spec is None or mode is None:
             return GenerationRequest(model="")
         shown = self._shown
-        size = self.settings.size() if "size" in shown else None
+        size = self.settings.chosen_size() if "size" in shown else None
         shots = self.timeline.shots() if "shots" in shown else ()
         z = self.zones
         req = GenerationRequest(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlparse
 
 import httpx
@@ -178,7 +179,7 @@ class ImageDropZone(QFrame):
             self.info.setText(self._problem)
             self._set_prop("invalid", True)
         else:
-            info, problems, image = result  # type: ignore[misc]
+            info, problems, image = cast("tuple[ImageInfo, list[str], QImage]", result)
             self.preview.setPixmap(QPixmap.fromImage(image))
             text = info.describe() + (f"\n{self._source}" if self._source else "")
             if problems:

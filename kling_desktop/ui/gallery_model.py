@@ -77,7 +77,7 @@ class GalleryModel(QAbstractListModel):
         self.thumb_size = (round(THUMB_SIZE[0] * ratio), round(THUMB_SIZE[1] * ratio))
         self.page_size, self.max_pages = page_size, max(2, max_pages)
         self.total = 0
-        self.filter, self.sort = ClipFilter(), "newest"
+        self.filter, self.order = ClipFilter(), "newest"
         self.pixmaps: SizeCappedLRU[str, QPixmap] = SizeCappedLRU(
             cache_bytes, lambda p: p.width() * p.height() * 4
         )
@@ -154,7 +154,7 @@ class GalleryModel(QAbstractListModel):
         if not self.canFetchMore(parent):
             return
         self._fetching = True
-        qid, f, sort, after, cancel = self._query_id, self.filter, self.sort, self._next_after, self._cancel
+        qid, f, sort, after, cancel = self._query_id, self.filter, self.order, self._next_after, self._cancel
         size = self.page_size
         run_in_thread(
             lambda: self.store.query(f, sort, after=after, limit=size, cancel=cancel),
@@ -185,7 +185,7 @@ class GalleryModel(QAbstractListModel):
         self._offsets.append(first)
         self._put_page(page, clips)
         self._rows += len(clips)
-        self._next_after = self.store.cursor(clips[-1], self.sort)
+        self._next_after = self.store.cursor(clips[-1], self.order)
         self.endInsertRows()
         self._fetching = False
 
@@ -230,7 +230,7 @@ class GalleryModel(QAbstractListModel):
         if page in self._reloading:
             return
         self._reloading.add(page)
-        qid, f, sort, cancel = self._query_id, self.filter, self.sort, self._cancel
+        qid, f, sort, cancel = self._query_id, self.filter, self.order, self._cancel
         after, size = self._starts[page], self._sizes[page]
         run_in_thread(
             lambda: self.store.query(f, sort, after=after, limit=size, cancel=cancel),
@@ -253,7 +253,7 @@ class GalleryModel(QAbstractListModel):
     def set_query(self, f: ClipFilter, sort: str = "newest") -> None:
         """Show the clips matching ``f``. A change of the search text alone waits ``debounce_ms`` for the
         next key press; whatever query is running is cancelled at once (its answer is stale)."""
-        text_only = self.queries_run > 0 and sort == self.sort and f != self.filter
+        text_only = self.queries_run > 0 and sort == self.order and f != self.filter
         text_only = text_only and replace(self.filter, text=f.text) == f
         self._query_id += 1
         self._cancel.set()
@@ -266,14 +266,14 @@ class GalleryModel(QAbstractListModel):
             self._run_queued()
 
     def refresh(self) -> None:
-        self.set_query(self.filter, self.sort)
+        self.set_query(self.filter, self.order)
 
     def _run_queued(self) -> None:
         if self._queued is None:
             return
         f, sort = self._queued
         self._queued = None
-        self.filter, self.sort = f, sort
+        self.filter, self.order = f, sort
         self.queries_run += 1
         qid, cancel, size = self._query_id, self._cancel, self.page_size
         run_in_thread(
@@ -298,7 +298,7 @@ class GalleryModel(QAbstractListModel):
         self._row_of.clear()
         self._reloading.clear()
         self._put_page(0, clips)
-        self._next_after = self.store.cursor(clips[-1], self.sort) if clips else None
+        self._next_after = self.store.cursor(clips[-1], self.order) if clips else None
         self._fetching = False
         self.endResetModel()
         self.loaded.emit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
@@ -71,8 +72,8 @@ class GalleryWorkspace(QWidget):
             combo.setMinimumContentsLength(8)
         for label, value in DATES:
             self.date_filter.addItem(label, value)
-        for label, value in SORTS:
-            self.sort.addItem(label, value)
+        for sort_label, sort_value in SORTS:
+            self.sort.addItem(sort_label, sort_value)
         self.kind_filter.addItem("Videos and images", "")
         self.kind_filter.addItem("Videos", "video")
         self.kind_filter.addItem("Images", "image")
@@ -132,7 +133,7 @@ class GalleryWorkspace(QWidget):
         if error is not None:
             report(f"The gallery's filters could not be read: {error}", error)
             return
-        models, providers = result  # type: ignore[misc]
+        models, providers = cast("tuple[list[str], list[str]]", result)
         for combo, values, everything in (
             (self.model_filter, models, "All models"),
             (self.provider_filter, providers, "All providers"),
@@ -248,17 +249,15 @@ class GalleryWorkspace(QWidget):
             extract_frame(clip.path, "last").save(target, "PNG")
             return str(target)
 
-        run_in_thread(
-            work,
-            lambda path, e: (
+        def done(path: object, error: Exception | None) -> None:
+            if error is None:
                 self.continue_requested.emit(path)
-                if e is None
-                else QMessageBox.warning(
-                    self, "Continue from last frame", f"The last frame could not be read: {e}"
+            else:
+                QMessageBox.warning(
+                    self, "Continue from last frame", f"The last frame could not be read: {error}"
                 )
-            ),
-            self,
-        )
+
+        run_in_thread(work, done, self)
 
     def _update(self, clip_id: str, **changes: object) -> None:
         """Write to the store off the GUI thread; the tile updates when it is saved."""

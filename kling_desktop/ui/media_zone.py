@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -117,7 +118,7 @@ class MediaListZone(QFrame):
             self._problems[path] = [str(error)]
             item.setText(f"✕ {Path(path).name}: {error}")
         else:
-            desc, problems = result  # type: ignore[misc]
+            desc, problems = cast("tuple[str, list[str]]", result)
             self._problems[path] = problems
             item.setText(
                 f"{'✕' if problems else '✓'} {Path(path).name} — {desc}"

@@ -62,9 +62,13 @@ class ModelPicker(QWidget):
         by_id = {m.air_id: m for m in all_models()}
         for i in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(i)
+            if group is None:
+                continue
             visible = 0
             for j in range(group.childCount()):
                 item = group.child(j)
+                if item is None:
+                    continue
                 hay = self._search_text(by_id[item.data(0, AIR_ROLE)])
                 hide = not all(w in hay for w in words)
                 item.setHidden(hide)

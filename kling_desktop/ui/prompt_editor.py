@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
@@ -69,7 +71,7 @@ class PromptEditor(QWidget):
         )
         cam = self.menu.addMenu("Camera move")
         for move in CAMERA_MOVES:
-            cam.addAction(move, lambda m=move: self._insert(m))
+            cam.addAction(move, functools.partial(self._insert, move))
         if self._voices:
             voices = self.menu.addMenu("Voice tag")
             for n in range(1, self._voices + 1):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QWidget
 
 from kling_desktop.catalog.pricing import estimate_cost
@@ -110,9 +111,11 @@ class SettingsPanel(QWidget):
         for name, label in ((d.name, d.label) for d in descriptors()):
             reason = self.provider_reason(name, spec)
             self.provider.addItem(label if not reason else f"{label} — unavailable", name)
-            item = self.provider.model().item(self.provider.count() - 1)
-            item.setEnabled(reason is None)
-            item.setToolTip(reason or "")
+            model = self.provider.model()
+            item = model.item(self.provider.count() - 1) if isinstance(model, QStandardItemModel) else None
+            if item is not None:  # a combo box's own model is a QStandardItemModel
+                item.setEnabled(reason is None)
+                item.setToolTip(reason or "")
         index = self.provider.findData(current)
         self.provider.setCurrentIndex(
             index if index >= 0 and self.provider_reason(current, spec) is None else 0
@@ -213,7 +216,7 @@ class SettingsPanel(QWidget):
             return float(self.duration_spin.value())
         return None
 
-    def size(self) -> tuple[int, int] | None:
+    def chosen_size(self) -> tuple[int, int] | None:  # not size(): that is QWidget's own
         return self.size_combo.currentData() if self.size_combo.isVisibleTo(self) else None
 
     def resolution(self) -> str | None:

@@ -213,11 +213,12 @@ class ShotTimeline(QWidget):
     # ---- view -------------------------------------------------------------------------------------------
     def _rebuild(self) -> None:
         while self.rows.count():
-            w = self.rows.takeAt(0).widget()
+            taken = self.rows.takeAt(0)
+            w = taken.widget() if taken is not None else None
             if w is not None:
                 w.deleteLater()
-        self._spins: list[QSpinBox] = []
-        self._notes: list[QLabel] = []
+        self._spins = []
+        self._notes = []
         for i, shot in enumerate(self._shots):
             label = QLabel(f"{i + 1}")
             label.setStyleSheet(

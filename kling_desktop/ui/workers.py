@@ -30,8 +30,11 @@ class _Task(QRunnable):
 
     @Slot()
     def run(self) -> None:
+        fn = self.relay.fn
         try:
-            result, error = self.relay.fn(), None
+            if fn is None:
+                raise RuntimeError("this work was handed over twice")
+            result, error = fn(), None
         except Exception as exc:  # delivered to the caller, who explains it
             result, error = None, exc
         self.relay.done.emit(result, error)
