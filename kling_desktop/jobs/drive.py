@@ -53,6 +53,7 @@ from kling_desktop.providers.backoff import poll_delays
 from kling_desktop.providers.base import JobContext, Provider, ProviderError, RemoteOutput, RemoteStatus
 
 log = logging.getLogger(__name__)
+PROGRESS_SAVE_EVERY = 30.0  # seconds of the job's clock between journal writes of progress alone
 S = JobState
 CANCEL_MESSAGE = "Abandoned here. The provider may still finish and bill this task."
 CANCEL_UNSENT = "Cancelled before the provider accepted it; nothing was billed."
@@ -96,6 +97,7 @@ class JobDriver:
     stall_after: float | None
     _limits: dict[str, int]
     _slots: dict[str, asyncio.Semaphore]
+    _progress_saved: dict[str, datetime]  # job id -> when its progress was last written to the journal
     _listeners: list[Callable[[JobEvent], None]]
 
     # ---- observing -----------------------------------------------------------------------------------
@@ -380,13 +382,29 @@ class JobDriver:
             await self._save(job, job.notice if first else "")
             _pause_for_tests("stalled")
             return job, STALLED_POLL
-        if job.state is not target or moved or job.state in (S.WAITING, S.STALLED):
+        if job.state is not target or job.state in (S.WAITING, S.STALLED):
             job = await self._save(
                 job.moved(
                     target, progress=progress if progress is not None else job.progress, wait_reason=None
                 )
             )
+        elif moved:
+            job = await self._note_progress(
+                job.moved(target, progress=progress if progress is not None else job.progress)
+            )
         return job, None
+
+    async def _note_progress(self, job: Job) -> Job:
+        """Progress alone is shown at once and written to the journal at most every
+        ``PROGRESS_SAVE_EVERY`` seconds: it is a hint, not a state (a crash forgets a few percent, never the
+        task), and 200 polling jobs would otherwise commit to the disk dozens of times a second."""
+        now = self.clock.now()
+        last = self._progress_saved.get(job.id)
+        if last is not None and (now - last).total_seconds() < PROGRESS_SAVE_EVERY:
+            self._emit(job)
+            return job
+        self._progress_saved[job.id] = now
+        return await self._save(job)
 
     # ---- 3. until the files are in the library --------------------------------------------------------------
     async def _until_downloaded(self, job: Job, provider: Provider) -> Job:

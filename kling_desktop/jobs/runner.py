@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -65,6 +66,7 @@ class JobRunner(JobDriver):
         self.stall_after = stall_after  # None: by kind (STALL_AFTER)
         self._limits = concurrency or {}
         self._slots: dict[str, asyncio.Semaphore] = {}
+        self._progress_saved: dict[str, datetime] = {}
         self._tasks: dict[str, asyncio.Task[Job]] = {}
         self._listeners: list[Callable[[JobEvent], None]] = []
 
