@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QComboBox, QGridLayout, QWidget
 
 from kling_desktop.catalog.spec import ImageRequirement, MediaRequirement, ModelSpec, Workflow
 from kling_desktop.core.images import check_image, inspect_image
@@ -65,7 +65,9 @@ class InputZones(QWidget):
         self.refer_type.addItem("As a reference (subject, motion, style)", REFER_TYPES[0])
         self.refer_type.addItem("As the video to edit", REFER_TYPES[1])
         self.refer_type.setToolTip("How the model uses the reference video")
-        self.lists["reference_videos"].layout().insertWidget(2, self.refer_type)  # type: ignore[union-attr]
+        videos_layout = self.lists["reference_videos"].layout()
+        assert isinstance(videos_layout, QBoxLayout)  # MediaListZone lays itself out in a QVBoxLayout
+        videos_layout.insertWidget(2, self.refer_type)
         self.refer_type.currentIndexChanged.connect(self.changed)
         self.refer_type.hide()
         self.zones: dict[str, MediaListZone | ImageDropZone] = {"input_image": self.portrait, **self.lists}
