@@ -48,7 +48,7 @@ def build_services(paths: AppPaths | None = None, credentials: Credentials | Non
         timeout=httpx.Timeout(30.0, connect=10.0),
         follow_redirects=True,
         headers={"User-Agent": USER_AGENT},
-        limits=httpx.Limits(max_connections=16),
+        limits=httpx.Limits(max_connections=8),
     )
     providers = ProviderRegistry(settings, credentials, client, str(paths.cache / "uploads"))
     journal = Journal(paths.data / "jobs.sqlite")

@@ -18,10 +18,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol
 
 import httpx
 
@@ -36,6 +35,7 @@ from kling_desktop.jobs.download import (
     download,
     part_path,
 )
+from kling_desktop.jobs.events import JobEvent, ProviderSource, ResultSink
 from kling_desktop.jobs.journal import Journal
 from kling_desktop.jobs.lifecycle import (
     DOWNLOAD_DEADLINE,
@@ -58,20 +58,6 @@ S = JobState
 CANCEL_MESSAGE = "Abandoned here. The provider may still finish and bill this task."
 CANCEL_UNSENT = "Cancelled before the provider accepted it; nothing was billed."
 HERE_CODES = frozenset({"missingApiKey", "missingKeys", "unsupported", "noKey"})
-
-
-@dataclass(frozen=True)
-class JobEvent:
-    job: Job
-    message: str = ""
-
-
-class ResultSink(Protocol):
-    def add_job_result(self, job: Job) -> object: ...
-
-
-class ProviderSource(Protocol):
-    def get(self, name: str) -> Provider: ...
 
 
 class _Ended(Exception):

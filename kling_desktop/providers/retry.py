@@ -146,7 +146,7 @@ async def read_capped(resp: httpx.Response, limit: int) -> bytes:
     return bytes(buf)
 
 
-IN_FLIGHT = 12  # requests on the wire per client at once (the app's pool keeps 16 connections)
+IN_FLIGHT = 6  # requests on the wire per client at once (the app's pool keeps 8 connections)
 _gates: weakref.WeakKeyDictionary[httpx.AsyncClient, dict[asyncio.AbstractEventLoop, asyncio.Semaphore]]
 _gates = weakref.WeakKeyDictionary()
 

@@ -46,6 +46,7 @@ from kling_desktop.providers.base import (
 )
 from kling_desktop.providers.descriptors import BaseUrlSetting, CredentialField, ProviderDescriptor
 from kling_desktop.providers.retry import TransportFailed, send_with_retry
+from kling_desktop.providers.runware_batch import StatusBatcher
 from kling_desktop.providers.runware_errors import error_items, is_account_error, to_provider_error
 from kling_desktop.providers.runware_payload import build_task, media_inputs
 from kling_desktop.providers.runware_uploads import UploadCache, data_uri, file_digest
@@ -68,6 +69,7 @@ class RunwareProvider:
         self.client = client or httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=10.0))
         self.uploads = UploadCache(Path(cache_dir), base_url, account=self._account_key)
         self._upload_lock = asyncio.Lock()
+        self.status_queries = StatusBatcher(self._post)  # many jobs' polls share a request
         self.upload_count = 0  # uploads actually sent by this instance
 
     def _account_key(self) -> str | None:
@@ -197,7 +199,7 @@ class RunwareProvider:
         return SubmitResult(remote_id=ctx.task_id)
 
     async def poll(self, ctx: JobContext, remote_id: str | None) -> PollResult:
-        body, status = await self._post([{"taskType": "getResponse", "taskUUID": ctx.task_id}])
+        body, status = await self.status_queries.ask(ctx.task_id)
         errs = [e for e in error_items(body) if e.get("taskUUID") in (None, ctx.task_id)]
         if errs:
             error = to_provider_error(errs[0], status, polling=True)
@@ -225,6 +227,7 @@ class RunwareProvider:
         return PollResult(RemoteStatus.PROCESSING, progress=progress / 100 if progress is not None else None)
 
     async def aclose(self) -> None:
+        await self.status_queries.aclose()
         if self._owns_client:
             await self.client.aclose()
 

@@ -115,6 +115,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.spend)
         self._unreport = set_reporter(self.show_problem)
         self.bridge = JobBridge(services.runner, self)
+        # Jobs that end together (a batch finishing) refresh the gallery and the spend once, not once each.
+        self._ended = QTimer(self, singleShot=True, interval=250)
+        self._ended.timeout.connect(self._jobs_ended)
         self.bridge.job_changed.connect(self._job_changed)
         self.form.generate_requested.connect(self.submit)
         self.history.cancel_requested.connect(self.abandon)
@@ -194,13 +197,16 @@ class MainWindow(QMainWindow):
     def _job_changed(self, job: Job, message: str) -> None:
         self.history.show_job(job)
         if job.state is JobState.DONE:
-            self.gallery.add_clip()
-            self.spend.refresh()
+            self._ended.start()
             self.statusBar().showMessage(f"Done: “{prompt_of(job)[:80]}”")
         elif job.state is JobState.FAILED:
             self.statusBar().showMessage(f"Failed: {job.error}")
             self.tabs.setCurrentWidget(self.history)
-            self.spend.refresh()
+            self._ended.start()
+
+    def _jobs_ended(self) -> None:
+        self.gallery.add_clip()
+        self.spend.refresh()
 
     def _job_selected(self, job: Job | None) -> None:
         if job is None:
