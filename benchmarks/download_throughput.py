@@ -18,8 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, os.path.dirname(__file__))
 from _common import emit, figure, runs_arg, static_server  # noqa: E402
 
@@ -44,7 +42,7 @@ async def ours(url: str, target: Path, flush: bool = True) -> float:
 
 
 async def _timed(url: str, target: Path) -> float:
-    with httpx.Client(timeout=60) as client:  # the runner's file client: the transfer runs on a worker thread
+    with dl.file_client() as client:  # the runner's file client: the transfer runs on a worker thread
         start = time.perf_counter()
         await dl.download(client, url, target)
         return time.perf_counter() - start

@@ -15,7 +15,7 @@ import httpx
 
 from kling_desktop.core.request import GenerationRequest
 from kling_desktop.jobs.clock import Clock
-from kling_desktop.jobs.download import TRANSFER_THREADS
+from kling_desktop.jobs.download import file_client
 from kling_desktop.jobs.drive import (
     CANCEL_MESSAGE,
     CANCEL_UNSENT,
@@ -55,12 +55,7 @@ class JobRunner(JobDriver):
         self.client = client
         # Results are fetched on worker threads (the bytes never pass through the event loop), with a
         # blocking client that sends what the API client sends.
-        self.files = httpx.Client(
-            follow_redirects=True,
-            headers={"User-Agent": client.headers.get("user-agent", "")},
-            trust_env=client.trust_env,
-            limits=httpx.Limits(max_connections=TRANSFER_THREADS),
-        )
+        self.files = file_client(client.headers.get("user-agent", ""), trust_env=client.trust_env)
         self.sink = sink
         self.clock = clock or Clock.from_env()
         self.stall_after = stall_after  # None: by kind (STALL_AFTER)

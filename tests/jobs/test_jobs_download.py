@@ -234,3 +234,19 @@ def test_abandon_stops_a_transfer_that_waits_for_bytes_and_keeps_what_arrived(tm
         httpd.server_close()
     assert target.with_name("job.mp4.part").read_bytes() == body[:50_000]
     assert not target.exists()
+
+
+def test_the_file_client_reads_the_socket_in_large_pieces(tmp_path: Path) -> None:
+    """httpcore's own 64 KiB reads cost a Python round per 64 KiB; the file client asks for READ_BYTES."""
+    from kling_desktop.jobs.download import READ_BYTES, file_client
+
+    httpd = _serve(bytes(8 << 20))
+    try:
+        with file_client() as client, client.stream("GET", f"http://127.0.0.1:{httpd.server_port}/") as resp:
+            time.sleep(0.2)  # the server has filled the socket's buffer: each read gets what it asks for
+            sizes = [len(chunk) for chunk in resp.iter_raw()]
+    finally:
+        httpd.shutdown()
+    assert sum(sizes) == 8 << 20
+    assert max(sizes) > 64 * 1024
+    assert max(sizes) <= READ_BYTES
