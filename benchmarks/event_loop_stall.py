@@ -37,6 +37,10 @@ def one(kind: str, emu_url: str, files_url: str) -> None:
     app = QApplication(sys.argv)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    if kind == "app":
+        from kling_desktop.core.priority import background_executor
+
+        loop.set_default_executor(background_executor())  # as run_app sets it up
     ticks: list[float] = []
     timer = QTimer(interval=10)
     timer.setTimerType(Qt.TimerType.PreciseTimer)

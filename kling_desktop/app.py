@@ -124,9 +124,12 @@ def run_app(self_test: bool = False) -> int:
 
     import qasync
 
+    from kling_desktop.core.priority import background_executor
+
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(_loop_error)
+    loop.set_default_executor(background_executor())  # worker threads give way to the window's thread
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
     built: list[object] = []  # the services, once built (closed on the way out)

@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 
 import httpx
 
+from kling_desktop.core.priority import background_priority
 from kling_desktop.jobs.pause import pause_for_tests, pause_requested
 from kling_desktop.jobs.verify import Incomplete, check_complete
 from kling_desktop.providers.backoff import parse_retry_after
@@ -35,7 +36,9 @@ CONNECTION_DEADLINE = 600.0  # seconds one connection may take (a host that drip
 MIN_RATE = 64 * 1024  # bytes/s: larger files get CONNECTION_DEADLINE plus the time at this rate
 TRANSFER_THREADS = 16  # downloads at once (the runner's file client keeps as many connections)
 FLUSH_EVERY = 8 << 20  # bytes: start writing them to the disk while the rest arrives
-READ_BYTES = 512 << 10  # bytes asked of the socket per read (httpcore's 64 KiB costs a Python round per 64 KiB)
+READ_BYTES = (
+    512 << 10
+)  # bytes asked of the socket per read (httpcore's 64 KiB costs a Python round per 64 KiB)
 
 
 class DownloadError(Exception):
@@ -111,51 +114,92 @@ async def download(
     connections: int = CONNECTIONS,
     connection_deadline: float = CONNECTION_DEADLINE,
 ) -> Path:
-    """Fetch ``url`` to ``final`` (via ``final.part``), resuming with Range after a cut; returns ``final``."""
+    """Fetch ``url`` to ``final`` (via ``final.part``), resuming with Range after a cut; returns ``final``.
+
+    Everything that touches the network or the disk, the verification too, runs on a transfer thread: the
+    event loop only waits. Cancelling it stops the transfer within a chunk and keeps the bytes that arrived."""
     check_url(url)
-    part = part_path(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    cap = MAX_BYTES.get(kind, MAX_BYTES["video"])
-    expected: int | None = None
-    problem = ""
-    for _ in range(connections):
-        have = part.stat().st_size if part.exists() else 0
-        try:
-            expected, progressed = await _one_connection(client, url, part, have, cap, connection_deadline)
-        except DownloadTrouble as exc:
-            if part.exists() and part.stat().st_size > have:
-                problem = str(exc)
-                continue  # bytes arrived before the cut: resume at once
-            raise
-        if expected is None or part.stat().st_size >= expected:
-            break
-        problem = f"the connection closed after {part.stat().st_size:,} of {expected:,} bytes"
-        if not progressed:
-            break
-    else:
-        raise DownloadTrouble(f"The file host keeps cutting the download ({problem}).")
-    try:
-        await asyncio.to_thread(check_complete, part, kind, expected)
-    except Incomplete as exc:
-        part.unlink(missing_ok=True)  # these bytes are wrong: the next attempt starts from the first byte
-        raise DownloadTrouble(f"The file host sent an incomplete file ({exc}); fetching it again.") from None
-    os.replace(part, final)
-    return final
-
-
-async def _one_connection(
-    client: httpx.Client, url: str, part: Path, have: int, cap: int, deadline: float
-) -> tuple[int | None, bool]:
-    """One GET appended to ``part``, on a worker thread (the bytes never pass through the event loop); returns
-    (announced total or None, whether bytes arrived). Cancelling it stops the transfer within a chunk."""
-    transfer = _Transfer(client, url, part, have, cap, deadline)
-    future = asyncio.get_running_loop().run_in_executor(_transfers(), transfer.run)
+    fetch = _Fetch(client, url, final, kind, connections, connection_deadline)
+    future = asyncio.get_running_loop().run_in_executor(_transfers(), fetch.run)
+    future.add_done_callback(_retrieved)  # a stopped fetch's last word is read even when nobody awaits it
     try:
         return await asyncio.shield(future)
     except asyncio.CancelledError:
-        if transfer.stop():  # reading: the thread closes the file, keeping what arrived, and returns at once
+        if fetch.stop():  # reading: the thread closes the file, keeping what arrived, and returns at once
             await asyncio.wait({future})
-        raise  # still waiting for the reply's head: the thread sees the stop and never opens the file
+        raise  # otherwise the thread sees the stop before its next connection and before the rename
+
+
+def _retrieved(future: asyncio.Future[Path]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
+class _Fetch:
+    """One call's connections in a row, the verification and the rename, on a transfer thread."""
+
+    def __init__(
+        self, client: httpx.Client, url: str, final: Path, kind: str, connections: int, deadline: float
+    ) -> None:
+        self.client, self.url, self.final, self.kind = client, url, final, kind
+        self.connections, self.deadline = connections, deadline
+        self.part = part_path(final)
+        self.cap = MAX_BYTES.get(kind, MAX_BYTES["video"])
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._transfer: _Transfer | None = None
+
+    def stop(self) -> bool:
+        """From the event loop: no new connection, no rename; returns whether a body was being read."""
+        with self._lock:
+            self._stopped = True
+            transfer = self._transfer
+        return transfer.stop() if transfer is not None else False
+
+    def _connect(self, have: int) -> tuple[int | None, bool]:
+        with self._lock:
+            if self._stopped:
+                raise DownloadTrouble("The download was stopped.")
+            self._transfer = _Transfer(self.client, self.url, self.part, have, self.cap, self.deadline)
+        try:
+            return self._transfer.run()
+        finally:
+            with self._lock:
+                self._transfer = None
+
+    def run(self) -> Path:
+        part = self.part
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        expected: int | None = None
+        problem = ""
+        for _ in range(self.connections):
+            have = part.stat().st_size if part.exists() else 0
+            try:
+                expected, progressed = self._connect(have)
+            except DownloadTrouble as exc:
+                if not self._stopped and part.exists() and part.stat().st_size > have:
+                    problem = str(exc)
+                    continue  # bytes arrived before the cut: resume at once
+                raise
+            if expected is None or part.stat().st_size >= expected:
+                break
+            problem = f"the connection closed after {part.stat().st_size:,} of {expected:,} bytes"
+            if not progressed:
+                break
+        else:
+            raise DownloadTrouble(f"The file host keeps cutting the download ({problem}).")
+        try:
+            check_complete(part, self.kind, expected)
+        except Incomplete as exc:
+            part.unlink(missing_ok=True)  # these bytes are wrong: the next attempt starts from the first byte
+            raise DownloadTrouble(
+                f"The file host sent an incomplete file ({exc}); fetching it again."
+            ) from None
+        with self._lock:
+            if self._stopped:
+                raise DownloadTrouble("The download was stopped.")
+            os.replace(part, self.final)
+        return self.final
 
 
 _pool: ThreadPoolExecutor | None = None
@@ -165,7 +209,9 @@ def _transfers() -> ThreadPoolExecutor:
     """Threads of their own: long transfers never hold the default pool the journal's writes go through."""
     global _pool
     if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=TRANSFER_THREADS, thread_name_prefix="download")
+        _pool = ThreadPoolExecutor(
+            max_workers=TRANSFER_THREADS, thread_name_prefix="download", initializer=background_priority
+        )
     return _pool
 
 

@@ -32,9 +32,11 @@ def render_framed(
     out = normalise_image(
         path, spec.image_requirement, cache_dir / "normalised", max_mb=spec.input_max_mb, framing=frame_plan
     )
-    image = QImage(str(out.path)).scaled(
-        PREVIEW, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-    )
+    image = QImage(str(out.path))
+    if not image.isNull():  # gone already (the form moved on and its cache was cleared): no preview
+        image = image.scaled(
+            PREVIEW, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
     return frame_plan, out.path, image
 
 

@@ -2,8 +2,9 @@
 
 Two hundred polling jobs report several changes a second each; repainting the history for every one of them
 kept the GUI thread busy. The bridge passes the first change at once, then gathers what arrives during a
-short cool-down and delivers each job's latest state once when it ends: nothing is lost (a job's newest
-state carries everything the older ones said), and the window repaints a few times a second at most.
+short cool-down and delivers each job's latest state once when it ends, all of them in one signal: nothing is
+lost (a job's newest state carries everything the older ones said), the window updates its lists once per
+delivery, and it repaints a few times a second at most.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ COOL_DOWN_MS = 200
 
 
 class JobBridge(QObject):
-    job_changed = Signal(object, str)  # Job, message
+    jobs_changed = Signal(list)  # [JobEvent], oldest change first, one per job
     _incoming = Signal(object)
 
     def __init__(self, runner: JobRunner, parent: QObject | None = None) -> None:
@@ -42,8 +43,7 @@ class JobBridge(QObject):
 
     def _flush(self) -> None:
         events, self._pending = list(self._pending.values()), {}
-        for event in events:
-            self.job_changed.emit(event.job, event.message)
+        self.jobs_changed.emit(events)
 
     def close(self) -> None:
         self._cool_down.stop()

@@ -26,6 +26,7 @@ from kling_desktop.core.images import ImageError
 from kling_desktop.core.media_check import prepare_request
 from kling_desktop.core.request import GenerationRequest
 from kling_desktop.core.secrets import KeyStatus
+from kling_desktop.jobs.events import JobEvent
 from kling_desktop.jobs.lifecycle import retry_plan
 from kling_desktop.jobs.model import Job
 from kling_desktop.jobs.states import JobState
@@ -118,7 +119,7 @@ class MainWindow(QMainWindow):
         # Jobs that end together (a batch finishing) refresh the gallery and the spend once, not once each.
         self._ended = QTimer(self, singleShot=True, interval=250)
         self._ended.timeout.connect(self._jobs_ended)
-        self.bridge.job_changed.connect(self._job_changed)
+        self.bridge.jobs_changed.connect(self._jobs_changed)
         self.form.generate_requested.connect(self.submit)
         self.history.cancel_requested.connect(self.abandon)
         self.history.retry_requested.connect(self.retry)
@@ -194,15 +195,18 @@ class MainWindow(QMainWindow):
         self.history.set_jobs(list(jobs))  # type: ignore[call-overload]
         self.spend.refresh()
 
-    def _job_changed(self, job: Job, message: str) -> None:
-        self.history.show_job(job)
-        if job.state is JobState.DONE:
-            self._ended.start()
-            self.statusBar().showMessage(f"Done: “{prompt_of(job)[:80]}”")
-        elif job.state is JobState.FAILED:
-            self.statusBar().showMessage(f"Failed: {job.error}")
-            self.tabs.setCurrentWidget(self.history)
-            self._ended.start()
+    def _jobs_changed(self, events: list[JobEvent]) -> None:
+        """A delivery from the bridge: every job's newest state, shown in one update of the history."""
+        self.history.show_jobs([e.job for e in events])
+        for event in events:
+            job = event.job
+            if job.state is JobState.DONE:
+                self._ended.start()
+                self.statusBar().showMessage(f"Done: “{prompt_of(job)[:80]}”")
+            elif job.state is JobState.FAILED:
+                self.statusBar().showMessage(f"Failed: {job.error}")
+                self.tabs.setCurrentWidget(self.history)
+                self._ended.start()
 
     def _jobs_ended(self) -> None:
         self.gallery.add_clip()

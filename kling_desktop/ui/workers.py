@@ -13,6 +13,8 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from kling_desktop.core.priority import background_priority
+
 
 class _Relay(QObject):
     done = Signal(object, object)  # (result, error)
@@ -30,6 +32,7 @@ class _Task(QRunnable):
 
     @Slot()
     def run(self) -> None:
+        background_priority()  # decoding and probing yield the processor to the window's thread
         fn = self.relay.fn
         try:
             if fn is None:

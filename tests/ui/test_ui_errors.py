@@ -143,3 +143,20 @@ def test_the_status_bar_shows_what_was_spent_today_and_this_month(window, qtbot,
     window.load_history()
     qtbot.waitUntil(lambda: window.history.model.rowCount() == 2, timeout=10000)
     assert window.spend.text() == "Spent today $0.42 · this month $0.42 of $20.00"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+def test_thread_work_runs_below_the_window_threads_priority(qtbot) -> None:
+    import os
+    import threading
+
+    from kling_desktop.core.priority import BACKGROUND_NICE
+    from kling_desktop.ui.workers import run_in_thread
+
+    def nice() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    got: list[object] = []
+    run_in_thread(nice, lambda result, error: got.append(error or result))
+    qtbot.waitUntil(lambda: bool(got))
+    assert got == [min(19, nice() + BACKGROUND_NICE)]

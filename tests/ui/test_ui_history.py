@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -91,6 +92,46 @@ def test_newest_first_and_one_change_signal_per_tick_for_200_jobs() -> None:
     assert len(changes) == 1
     top, bottom = changes[0]
     assert top.column() == bottom.column() == 4 and top.row() <= bottom.row()
+
+
+def test_200_jobs_changing_together_are_one_change_and_one_insertion() -> None:
+    model = HistoryModel()
+    jobs = make_jobs(400)
+    model.set_jobs(jobs[:200])
+    changes: list[tuple[int, int]] = []
+    inserts: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda a, b, *_: changes.append((a.row(), b.row())))
+    model.rowsInserted.connect(lambda _p, first, last: inserts.append((first, last)))
+    moved = [replace(j, state=JobState.DONE) for j in jobs[:200]]
+    model.upsert_many(moved + jobs[200:])
+    assert changes == [(0, 199)]  # the known rows, in one signal, before the new ones push them down
+    assert inserts == [(0, 199)]
+    assert [j.id for j in model.jobs] == [f"j{i:04d}" for i in reversed(range(400))]  # newest first
+    assert all(model.jobs[model.row_of(j.id)].state is JobState.DONE for j in moved)
+
+
+def test_thumbnails_are_decoded_for_the_rows_on_screen(qtbot, tmp_path) -> None:
+    """300 clips finishing together ask for a screenful of thumbnails; scrolling asks for the rest."""
+    from media_factory import make_mp4
+
+    from kling_desktop.ui.history.panel import HistoryPanel
+
+    clip = make_mp4(tmp_path / "clip.mp4")
+    panel = HistoryPanel(thumb_dir=tmp_path / "thumbs")
+    qtbot.addWidget(panel)
+    panel.resize(900, 400)
+    panel.show()
+    done = [replace(j, state=JobState.DONE, files=[str(clip)]) for j in make_jobs(300)]
+    panel.show_jobs(done)
+
+    def thumbs() -> set[int]:
+        return {panel.model.row_of(job_id) or 0 for job_id in panel.model.thumbs}
+
+    qtbot.waitUntil(lambda: 0 in thumbs() and 5 in thumbs(), timeout=10000)
+    qtbot.wait(300)
+    assert max(thumbs()) < 40  # about a screenful (400 px of 36 px rows) and a few more, not 300
+    panel.view.scrollToBottom()
+    qtbot.waitUntil(lambda: 299 in thumbs(), timeout=10000)
 
 
 def test_filters_and_full_text_search() -> None:

@@ -168,17 +168,30 @@ class HistoryModel(QAbstractTableModel):
         self.endResetModel()
 
     def upsert(self, job: Job) -> None:
-        row = self._rows.get(job.id)
-        if job.id not in self._estimates:
-            self._estimates[job.id] = _estimate(job)
-        if row is not None:
-            self.jobs[row] = job
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-            return
-        self.beginInsertRows(QModelIndex(), 0, 0)  # a new job is the newest
-        self.jobs.insert(0, job)
-        self._rows = {j.id: i for i, j in enumerate(self.jobs)}
-        self.endInsertRows()
+        self.upsert_many([job])
+
+    def upsert_many(self, jobs: Iterable[Job]) -> None:
+        """Known jobs change in place (one change signal over the rows they span); new ones go on top, newest
+        first, in one insertion. Two hundred jobs that change together cost one update, not two hundred."""
+        changed: list[int] = []
+        new: dict[str, Job] = {}
+        for job in jobs:
+            if job.id not in self._estimates:
+                self._estimates[job.id] = _estimate(job)
+            row = self._rows.get(job.id)
+            if row is None:
+                new[job.id] = job
+            else:
+                self.jobs[row] = job
+                changed.append(row)
+        if changed:
+            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), len(COLUMNS) - 1))
+        if new:
+            fresh = sorted(new.values(), key=lambda j: j.created_at, reverse=True)
+            self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
+            self.jobs[:0] = fresh
+            self._rows = {j.id: i for i, j in enumerate(self.jobs)}
+            self.endInsertRows()
 
     def set_thumb(self, job_id: str, pixmap: QPixmap) -> None:
         self.thumbs[job_id] = pixmap

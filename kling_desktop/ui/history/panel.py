@@ -41,7 +41,6 @@ from kling_desktop.ui.workers import run_in_thread
 
 ROW_HEIGHT = 36
 THUMB_W = 54
-THUMBS_AT_START = 200
 PROMPT_MIN = 220
 OPTIONAL = (CREATED, PROVIDER, PROGRESS)  # hidden in this order when the panel is narrow
 
@@ -109,12 +108,21 @@ class HistoryPanel(QWidget):
         self._timer = QTimer(self, interval=1000)
         self._timer.timeout.connect(self.model.tick)
         self._timer.start()
+        # Thumbnails are decoded for the rows on screen only, once the view has settled: 200 jobs that
+        # finish together ask for a screenful, not 200 decodes competing with the window for the processor.
+        self._thumbs_due = QTimer(self, singleShot=True, interval=50)
+        self._thumbs_due.timeout.connect(self._ask_visible)
+        for signal in (self.proxy.rowsInserted, self.proxy.modelReset, self.proxy.layoutChanged):
+            signal.connect(self._thumbs_due.start)
+        self.proxy.dataChanged.connect(self._thumbs_due.start)
+        self.view.verticalScrollBar().valueChanged.connect(self._thumbs_due.start)
         self._update()
 
     # ---- data ---------------------------------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         """Narrow: the least needed columns step aside so the prompt stays readable (nothing scrolls sideways)."""
         super().resizeEvent(event)
+        self._thumbs_due.start()
         header = self.view.horizontalHeader()
         room = event.size().width() - PROMPT_MIN - 40  # the view's frame and scroll bar
         for col in OPTIONAL:
@@ -127,19 +135,27 @@ class HistoryPanel(QWidget):
             used -= WIDTHS[col]
 
     def set_jobs(self, jobs: list[Job]) -> None:
-        """The journal's jobs (at start-up); later changes come through ``show_job``."""
+        """The journal's jobs (at start-up); later changes come through ``show_jobs``."""
         known = {j.id: j for j in self.model.jobs}  # events that arrived before the journal did win
         self.model.set_jobs(
             [known.get(j.id, j) for j in jobs]
             + [j for j in known.values() if j.id not in {x.id for x in jobs}]
         )
-        for job in self.model.jobs[:THUMBS_AT_START]:
-            self._ask_thumb(job)
         self._update()
 
-    def show_job(self, job: Job) -> None:
-        self.model.upsert(job)
-        self._ask_thumb(job)
+    def show_jobs(self, jobs: list[Job]) -> None:
+        self.model.upsert_many(jobs)
+
+    def _ask_visible(self) -> None:
+        """Ask for the thumbnails of the rows in the viewport (and a few below it, for the next scroll)."""
+        rows = self.proxy.rowCount()
+        if not rows:
+            return
+        top = max(0, self.view.rowAt(0))
+        bottom = self.view.rowAt(self.view.viewport().height() - 1)
+        bottom = rows - 1 if bottom < 0 else bottom
+        for row in range(top, min(rows, bottom + 1 + 5)):
+            self._ask_thumb(self.proxy.index(row, 0).data(JOB_ROLE))
 
     def _ask_thumb(self, job: Job) -> None:
         """A finished clip's thumbnail, decoded and scaled off the GUI thread (at the screen's pixel ratio)."""
@@ -153,10 +169,12 @@ class HistoryPanel(QWidget):
         def load() -> QImage:
             from kling_desktop.library.thumbs import thumbnail
 
-            image = QImage(str(thumbnail(media, cache))).scaled(
-                size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-            )
-            image.setDevicePixelRatio(ratio)
+            image = QImage(str(thumbnail(media, cache)))
+            if not image.isNull():  # an unreadable picture: the row keeps its text only
+                image = image.scaled(
+                    size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                )
+                image.setDevicePixelRatio(ratio)
             return image
 
         def done(image: object, error: Exception | None) -> None:
