@@ -28,7 +28,7 @@ SCRIPTS = (
     ("draft_render.py", 3, 2),
     ("thumbnails_vs_ffmpeg.py", 5, 3),
     ("download_throughput.py", 5, 3),
-    ("event_loop_stall.py", 3, 1),
+    ("event_loop_stall.py", 5, 1),
     ("gallery_100k.py", 3, 1),
     ("ready_to_noticed.py", 12, 6),
 )
