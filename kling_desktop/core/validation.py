@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from kling_desktop.catalog.models import UnknownModel, get_model
 from kling_desktop.catalog.spec import DimensionMode, Kind, ModelSpec, Workflow
-from kling_desktop.core.request import GenerationRequest
+from kling_desktop.core.request import REFER_TYPE_FAMILIES, GenerationRequest
 from kling_desktop.core.rules import Problem, RequestInvalid, check_settings, check_shots, check_text
 
 W = Workflow
@@ -371,6 +371,15 @@ def _check_references(req: GenerationRequest, spec: ModelSpec, wf: Workflow) -> 
                 "count",
                 f"reference_videos: {spec.name} {wf.label.lower()} takes {vid_limit.min}–{vid_limit.max}; "
                 f"got {n_vid}.",
+            )
+        )
+    if req.reference_video_types and spec.family not in REFER_TYPE_FAMILIES:
+        out.append(
+            Problem(
+                "reference_video_types",
+                "supported",
+                f"reference_video_types: {spec.name} uses a reference video one way only; reference types "
+                f"('feature', 'base') are for {', '.join(sorted(REFER_TYPE_FAMILIES))}. Leave them out.",
             )
         )
     if wf is W.REFERENCE_TO_VIDEO and not n_img and not n_vid:

@@ -164,6 +164,28 @@ def test_o3_reference_rules() -> None:
     assert "only with a reference or input video" in str(pytest.raises(RequestInvalid, validate, keep).value)
 
 
+def test_reference_types_only_where_the_model_takes_them() -> None:
+    """'feature' / 'base' are the O3 reference's two uses; any other model with a reference video is told so."""
+    takes_videos = [m for m in all_models() if m.reference_videos]
+    assert {m.family for m in takes_videos} - {"Kling VIDEO O3"}  # there are others to refuse
+    for spec in takes_videos:
+        wf = next(iter(spec.reference_videos))
+        req = GenerationRequest(
+            model=spec.air_id,
+            prompt="the same moves",
+            reference_videos=("/ref.mp4",),
+            reference_video_types=("feature",),
+            workflow=wf.value,
+        )
+        typed = [p for p in problems_for(req) if p.field == "reference_video_types"]
+        if spec.family == "Kling VIDEO O3":
+            assert typed == [], spec.air_id
+        else:
+            assert len(typed) == 1 and spec.name in typed[0].message and "O3" in typed[0].message, spec.air_id
+            plain = req.model_copy(update={"reference_video_types": ()})
+            assert not [p for p in problems_for(plain) if p.field == "reference_video_types"]
+
+
 def test_o1_workflow_follows_inputs() -> None:
     o1 = "klingai:kling@o1"
     assert (
