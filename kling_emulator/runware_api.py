@@ -142,6 +142,8 @@ def to_request(state: Any, task: dict[str, Any]) -> GenerationRequest:
         for s in klingai.pop("multiPrompt", []) or []
     )
     klingai.pop("shotType", None) if not shots else None
+    refs = inputs.get("referenceVideos") or []
+    typed = [r for r in refs if isinstance(r, dict)]
     return GenerationRequest(
         model=task.get("model", ""),
         prompt=task.get("positivePrompt", ""),
@@ -156,7 +158,8 @@ def to_request(state: Any, task: dict[str, Any]) -> GenerationRequest:
         cfg_scale=task.get("CFGScale"),
         sound=klingai.pop("sound", None),
         reference_images=tuple(media(r) for r in inputs.get("referenceImages") or []),
-        reference_videos=tuple(media(r) for r in inputs.get("referenceVideos") or []),
+        reference_videos=tuple(media(r) for r in refs),
+        reference_video_types=tuple(str(r.get("referType", "feature")) for r in refs) if typed else (),
         reference_voices=tuple(media(r) for r in inputs.get("referenceVoices") or []),
         input_video=media(inputs["video"]) if "video" in inputs else None,
         input_audio=media(inputs["audio"]) if "audio" in inputs else None,

@@ -147,6 +147,21 @@ def test_o3_reference_videos_carry_their_refer_type() -> None:
     ]
 
 
+def test_the_emulator_reads_the_refer_type_back() -> None:
+    """The emulator's reading of the wire task keeps each reference's use, so its checks see what was sent."""
+    from types import SimpleNamespace
+
+    from kling_emulator.runware_api import to_request
+
+    spec = get_model("klingai:kling-video@o3-pro")
+    req = GenerationRequest(
+        model=spec.air_id, prompt="Edit it", reference_videos=("/ref.mp4",), reference_video_types=("base",)
+    )
+    task = build_task(req, spec, "tid", {"/ref.mp4": "vid-1"})
+    back = to_request(SimpleNamespace(uploads={"vid-1": "/srv/ref.mp4"}), task)
+    assert back.reference_videos == ("/srv/ref.mp4",) and back.reference_video_types == ("base",)
+
+
 def test_other_models_send_reference_videos_by_id() -> None:
     spec = get_model("klingai:kling@o1")
     req = GenerationRequest(
