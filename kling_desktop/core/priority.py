@@ -13,7 +13,7 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-BACKGROUND_NICE = 10  # added to the thread's niceness: about a tenth of a normal thread's share under load
+BACKGROUND_NICE = 19  # the lowest priority: about 1/70 of a normal thread's share while the processor is contended
 
 
 def background_priority() -> None:
