@@ -13,7 +13,7 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-BACKGROUND_NICE = 19  # the lowest priority: about 1/70 of a normal thread's share while the processor is contended
+BACKGROUND_NICE = 19  # the lowest: about 1/70 of a normal thread's share of a contended processor
 
 
 def background_priority() -> None:
