@@ -198,15 +198,19 @@ class MainWindow(QMainWindow):
     def _jobs_changed(self, events: list[JobEvent]) -> None:
         """A delivery from the bridge: every job's newest state, shown in one update of the history."""
         self.history.show_jobs([e.job for e in events])
-        for event in events:
-            job = event.job
-            if job.state is JobState.DONE:
-                self._ended.start()
-                self.statusBar().showMessage(f"Done: “{prompt_of(job)[:80]}”")
-            elif job.state is JobState.FAILED:
-                self.statusBar().showMessage(f"Failed: {job.error}")
-                self.tabs.setCurrentWidget(self.history)
-                self._ended.start()
+        ended = [e.job for e in events if e.job.state in (JobState.DONE, JobState.FAILED)]
+        if not ended:
+            return
+        self._ended.start()  # the gallery and spend refresh once for the lot
+        failed = [j for j in ended if j.state is JobState.FAILED]
+        if failed:
+            self.tabs.setCurrentWidget(self.history)
+        last = ended[-1]  # one status line per delivery, about the newest news (not 200 in a row)
+        more = f" (and {len(ended) - 1} more)" if len(ended) > 1 else ""
+        if last.state is JobState.FAILED:
+            self.statusBar().showMessage(f"Failed: {last.error}{more}")
+        else:
+            self.statusBar().showMessage(f"Done: “{prompt_of(last)[:80]}”{more}")
 
     def _jobs_ended(self) -> None:
         self.gallery.add_clip()

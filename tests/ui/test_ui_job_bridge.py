@@ -68,3 +68,13 @@ def test_a_burst_arrives_as_each_jobs_latest_state(qtbot) -> None:
     runner.emit(JobEvent(jobs[0], "after close"))
     qtbot.wait(50)
     assert all(m != "after close" for _, _, m in seen)
+
+
+def test_jobs_finishing_together_get_one_status_line(window) -> None:
+    """Fifty jobs in one delivery: the history shows all of them, the status bar says so once."""
+    lines: list[str] = []
+    window.statusBar().messageChanged.connect(lambda text: lines.append(text) if text else None)
+    done = [replace(_job(n), state=JobState.DONE) for n in range(50)]
+    window.bridge.jobs_changed.emit([JobEvent(job, "done") for job in done])
+    assert window.history.model.rowCount() >= 50
+    assert lines == ["Done: “shot 49” (and 49 more)"]
