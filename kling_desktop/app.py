@@ -139,6 +139,7 @@ def run_app(self_test: bool = False) -> int:
             await asyncio.sleep(0)
         from PySide6.QtGui import QIcon
 
+        from kling_desktop.core.heap import settle_startup_heap
         from kling_desktop.services import build_services
         from kling_desktop.ui.main_window import MainWindow
         from kling_desktop.ui.wheel_guard import install_wheel_guard
@@ -153,13 +154,16 @@ def run_app(self_test: bool = False) -> int:
         window = MainWindow(services)
         window.show()
         frame.close()  # type: ignore[attr-defined]
+        for _ in range(2):  # painted first
+            await asyncio.sleep(0)
+        frozen = settle_startup_heap()
         resumed = await services.runner.resume_all()
         if resumed:
             window.statusBar().showMessage(f"Re-attached to {len(resumed)} unfinished job(s).")
         if self_test:
             from kling_desktop.tools.self_test import run_self_test
 
-            code = await run_self_test(window)
+            code = await run_self_test(window, frozen)
             window.close()
             return code
         await closed.wait()

@@ -14,6 +14,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 BACKGROUND_NICE = 19  # the lowest: about 1/70 of a normal thread's share of a contended processor
+# Threads of the default executor. Every worker busy with Python code queues for the interpreter lock with the
+# window's thread, which then waits for each of them in turn (up to the 5 ms switch interval each): with six
+# workers (Python's default on two cores) and 200 jobs finishing, the loop waited 40-90 ms; with two, 29-40 ms
+# (benchmarks/event_loop_stall.py). Long work (a draft render) has its own threads, so nothing short queues
+# behind it.
+BACKGROUND_WORKERS = 2
 
 
 def background_priority() -> None:
@@ -30,7 +36,8 @@ def background_priority() -> None:
         pass  # a sandbox that forbids it: the thread keeps the normal priority
 
 
-def background_executor() -> ThreadPoolExecutor:
-    """The event loop's default executor (journal writes, file checks): its threads run at background
-    priority, as the download threads and Qt's pool do."""
-    return ThreadPoolExecutor(thread_name_prefix="background", initializer=background_priority)
+def background_executor(workers: int = BACKGROUND_WORKERS, name: str = "background") -> ThreadPoolExecutor:
+    """The event loop's default executor (journal writes, file checks; ``BACKGROUND_WORKERS`` threads), or
+    another pool of ``workers`` threads: they run at background priority, as the download threads and Qt's
+    pool do."""
+    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name, initializer=background_priority)

@@ -34,7 +34,10 @@ MAX_BYTES = {
 CONNECTIONS = 3  # connections per call while bytes keep arriving; after that the runner waits and calls again
 CONNECTION_DEADLINE = 600.0  # seconds one connection may take (a host that drips a byte every 2 s is cut)
 MIN_RATE = 64 * 1024  # bytes/s: larger files get CONNECTION_DEADLINE plus the time at this rate
-TRANSFER_THREADS = 16  # downloads at once (the runner's file client keeps as many connections)
+# Downloads at once (the runner's file client keeps as many connections). Four streams fill a link; each
+# more one that is moving bytes is one more thread the window's thread queues behind for the interpreter lock
+# (16 made the loop wait up to 90 ms when 200 results arrived together).
+TRANSFER_THREADS = 4
 FLUSH_EVERY = 8 << 20  # bytes: start writing them to the disk while the rest arrives
 READ_BYTES = (
     512 << 10

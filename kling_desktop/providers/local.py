@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kling_desktop.catalog.spec import Kind, ModelSpec
+from kling_desktop.core.priority import background_executor
 from kling_desktop.core.request import GenerationRequest
 from kling_desktop.providers.base import (
     JobContext,
@@ -38,9 +40,18 @@ class LocalDraftProvider:
     name = "local"
     label = "Draft (this computer)"
     max_concurrency = 1  # two cores: one render at a time keeps the window smooth
+    RENDER_THREADS = 4  # renders at once when the settings allow more; later ones wait their turn
 
     def __init__(self) -> None:
         self._renders: dict[str, _Render] = {}
+        # Renders take seconds: on threads of their own, so the journal writes and file checks that share the
+        # event loop's default executor never queue behind one.
+        self._pool: ThreadPoolExecutor | None = None
+
+    def _threads(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = background_executor(self.RENDER_THREADS, "draft")
+        return self._pool
 
     def unsupported_reason(self, spec: ModelSpec) -> str | None:
         return None  # every model has a draft
@@ -69,7 +80,7 @@ class LocalDraftProvider:
             out = ctx.workdir / f"{ctx.task_id}.mp4"
             return render_draft(plan_for(ctx.request), out, progress, cancel).path
 
-        render.task = asyncio.ensure_future(asyncio.to_thread(work))
+        render.task = asyncio.ensure_future(asyncio.get_running_loop().run_in_executor(self._threads(), work))
         render.task.add_done_callback(_consume)
         self._renders[ctx.task_id] = render
         return SubmitResult(remote_id=ctx.task_id, cost=0.0)
@@ -108,6 +119,9 @@ class LocalDraftProvider:
     async def aclose(self) -> None:
         for render in self._renders.values():
             render.cancel.set()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
+            self._pool = None
 
 
 DESCRIPTOR = ProviderDescriptor(

@@ -20,7 +20,7 @@ CHECK_REQUEST = GenerationRequest(
 )
 
 
-async def run_self_test(window: Any, timeout: float = 180.0) -> int:
+async def run_self_test(window: Any, frozen: int = 0, timeout: float = 180.0) -> int:
     def say(text: str) -> None:
         print(f"self-test: {text}", flush=True)
 
@@ -28,6 +28,7 @@ async def run_self_test(window: Any, timeout: float = 180.0) -> int:
     say(f"catalog: {len(all_models())} models")
     window.form.set_model(CHECK_REQUEST.model)
     say(f"window: {window.windowTitle()} ({'visible' if window.isVisible() else 'hidden'})")
+    say(f"heap: {frozen} start-up objects frozen (out of the garbage collector's walk)")
     job = await window.services.runner.submit(CHECK_REQUEST, "local")
     job = await asyncio.wait_for(window.services.runner.wait(job.id), timeout)
     if job.state is not JobState.DONE:

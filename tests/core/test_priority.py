@@ -8,7 +8,12 @@ import threading
 
 import pytest
 
-from kling_desktop.core.priority import BACKGROUND_NICE, background_executor, background_priority
+from kling_desktop.core.priority import (
+    BACKGROUND_NICE,
+    BACKGROUND_WORKERS,
+    background_executor,
+    background_priority,
+)
 from kling_desktop.jobs import download
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
@@ -38,3 +43,24 @@ def test_download_and_default_executor_threads_run_lowered() -> None:
     assert download._transfers().submit(_nice).result() == expected
     with background_executor() as pool:
         assert pool.submit(_nice).result() == expected
+
+
+def test_default_executor_keeps_few_threads_busy() -> None:
+    """Each busy worker is one more thread the window's thread queues behind for the interpreter lock."""
+    lock = threading.Lock()
+    running, most = 0, 0
+
+    def work() -> None:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        threading.Event().wait(0.1)
+        with lock:
+            running -= 1
+
+    with background_executor() as pool:
+        for f in [pool.submit(work) for _ in range(8)]:
+            f.result()
+    assert most == BACKGROUND_WORKERS <= 2
+    assert download.TRANSFER_THREADS <= 4

@@ -87,3 +87,28 @@ def test_failed_job_keeps_request_with_a_sentence(kd_home: Path, tmp_path: Path)
         assert "gone.png" in job.error and job.request == req
 
     asyncio.run(main())
+
+
+def test_a_render_leaves_the_default_executor_free(kd_home: Path) -> None:
+    """Journal writes and file checks share the loop's small default executor; renders take seconds and have
+    threads of their own, so a short call never queues behind one."""
+
+    async def main() -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=1))
+        s = build_services(AppPaths.default())
+        local = s.providers.get("local")
+        job = await s.runner.submit(T2V.model_copy(update={"duration": 10}), "local")
+        while not local._renders:
+            await asyncio.sleep(0.01)
+        (render,) = local._renders.values()
+        await asyncio.sleep(0.1)  # the render has its thread
+        assert await asyncio.wait_for(asyncio.to_thread(lambda: "free"), 30) == "free"
+        rendering = not render.task.done()
+        done = await s.runner.wait(job.id)
+        await s.aclose()
+        assert rendering, "the short call waited until the render ended"
+        assert done.state is JobState.DONE, done.error
+
+    asyncio.run(main())
