@@ -37,6 +37,7 @@ from kling_desktop.jobs.download import (
 )
 from kling_desktop.jobs.events import JobEvent, ProviderSource, ResultSink
 from kling_desktop.jobs.journal import Journal
+from kling_desktop.jobs.journal_writer import JournalWriter
 from kling_desktop.jobs.lifecycle import (
     DOWNLOAD_DEADLINE,
     STALLED_POLL,
@@ -73,6 +74,7 @@ class JobDriver:
     """The lifecycle of one job; the state it shares with ``JobRunner`` is set up in ``__init__`` there."""
 
     journal: Journal
+    writer: JournalWriter
     providers: ProviderSource
     media_dir: Path
     work_dir: Path
@@ -104,8 +106,8 @@ class JobDriver:
                 log.exception("job listener failed")
 
     async def _save(self, job: Job, message: str = "") -> Job:
-        """Commit to the journal off the event-loop thread (SQLite fsyncs), then tell the listeners."""
-        await asyncio.to_thread(self.journal.save, job, message)
+        """Commit to the journal (journal_writer.py: off the loop's thread, in groups), then tell the listeners."""
+        await self.writer.save(job, message)
         self._emit(job, message)
         return job
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from kling_desktop.core.migrations import Step, migrate
 from kling_desktop.core.request import GenerationRequest
@@ -63,6 +63,7 @@ COLUMNS = (
     "next_check_at",
     "notice",
 )
+Write = tuple[Literal["add", "save"], Job, str]  # what to write, the job, the history message
 _PLAIN = frozenset(COLUMNS) - {"request_json", "state", "files", "outputs_json", "notice", "error"}
 
 
@@ -113,30 +114,54 @@ class Journal:
         return _Tx(conn)
 
     def add(self, job: Job, message: str = "written to the journal") -> Job:
-        row = job_to_row(job)
         with self._conn() as c:
-            c.execute(
-                f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                list(row.values()),
-            )
+            return self._add_row(c, job, message)
+
+    def save(self, job: Job, message: str = "") -> Job:
+        with self._conn() as c:
+            return self._save_row(c, job, message)
+
+    def write_many(self, writes: list[Write]) -> list[Job | Exception]:
+        """Several adds and saves in one transaction: one commit (one flush to the disk) for all of them.
+        Each write is its own savepoint, so one that fails (its exception is returned in its place) leaves the
+        others intact; when the commit itself fails, every write fails with it (raised)."""
+        results: list[Job | Exception] = []
+        with self._conn() as c:
+            for kind, job, message in writes:
+                c.execute("SAVEPOINT write")
+                try:
+                    results.append(
+                        self._add_row(c, job, message) if kind == "add" else self._save_row(c, job, message)
+                    )
+                except sqlite3.Error as exc:
+                    c.execute("ROLLBACK TO write")
+                    results.append(exc)
+                c.execute("RELEASE write")
+        return results
+
+    @staticmethod
+    def _add_row(c: sqlite3.Connection, job: Job, message: str) -> Job:
+        row = job_to_row(job)
+        c.execute(
+            f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+        c.execute("INSERT INTO history VALUES (?, ?, ?, ?)", (job.id, now_iso(), job.state.value, message))
+        return job
+
+    @staticmethod
+    def _save_row(c: sqlite3.Connection, job: Job, message: str) -> Job:
+        old = c.execute("SELECT state FROM jobs WHERE id = ?", (job.id,)).fetchone()
+        if old is not None and JobState(old["state"]).finished:
+            return job  # finished is final: a late write from a cancelled task changes nothing
+        row = job_to_row(job)
+        c.execute(
+            f"UPDATE jobs SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?", [*row.values(), job.id]
+        )
+        if old is None or old["state"] != job.state.value or message:
             c.execute(
                 "INSERT INTO history VALUES (?, ?, ?, ?)", (job.id, now_iso(), job.state.value, message)
             )
-        return job
-
-    def save(self, job: Job, message: str = "") -> Job:
-        row = job_to_row(job)
-        with self._conn() as c:
-            old = c.execute("SELECT state FROM jobs WHERE id = ?", (job.id,)).fetchone()
-            if old is not None and JobState(old["state"]).finished:
-                return job  # finished is final: a late write from a cancelled task changes nothing
-            c.execute(
-                f"UPDATE jobs SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?", [*row.values(), job.id]
-            )
-            if old is None or old["state"] != job.state.value or message:
-                c.execute(
-                    "INSERT INTO history VALUES (?, ?, ?, ?)", (job.id, now_iso(), job.state.value, message)
-                )
         return job
 
     def get(self, job_id: str) -> Job:

@@ -25,6 +25,7 @@ from kling_desktop.jobs.drive import (
     ResultSink,
 )
 from kling_desktop.jobs.journal import Journal
+from kling_desktop.jobs.journal_writer import JournalWriter
 from kling_desktop.jobs.lifecycle import retry_plan
 from kling_desktop.jobs.model import Job
 from kling_desktop.jobs.pause import pause_for_tests as _pause_for_tests
@@ -49,6 +50,7 @@ class JobRunner(JobDriver):
         stall_after: float | None = None,
     ) -> None:
         self.journal = journal
+        self.writer = JournalWriter(journal)
         self.providers = providers
         self.media_dir = media_dir
         self.work_dir = work_dir
@@ -87,7 +89,7 @@ class JobRunner(JobDriver):
         return await self._add_and_start(job, "queued")
 
     async def _add_and_start(self, job: Job, message: str) -> Job:
-        await asyncio.to_thread(self.journal.add, job, message)
+        await self.writer.add(job, message)
         self._emit(job, message)
         _pause_for_tests("after-journal")
         self._start(job)

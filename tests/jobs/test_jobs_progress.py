@@ -16,14 +16,13 @@ def test_progress_reaches_the_window_every_poll_and_the_journal_now_and_then(
     tmp_path: Path, monkeypatch
 ) -> None:
     saved: list[float | None] = []
-    real_save = Journal.save
+    real_write = Journal.write_many
 
-    def counting_save(self, job, message=""):
-        if job.state is JobState.RUNNING:
-            saved.append(job.progress)
-        return real_save(self, job, message)
+    def counting_write(self, writes):
+        saved.extend(job.progress for _, job, _ in writes if job.state is JobState.RUNNING)
+        return real_write(self, writes)
 
-    monkeypatch.setattr(Journal, "save", counting_save)
+    monkeypatch.setattr(Journal, "write_many", counting_write)
     monkeypatch.setattr(drive, "PROGRESS_SAVE_EVERY", 100.0)  # of the job's clock: 0.5 s at factor 0.005
     with EmulatorServer(delay=1.5, max_side=160) as emu:
         out = run_job(emu.base_url, tmp_path, factor=0.005)
