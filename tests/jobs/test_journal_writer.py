@@ -18,7 +18,9 @@ REQUEST = GenerationRequest(model="klingai:1@1", prompt="A lantern", width=1280,
 
 
 def _job(n: int) -> Job:
-    return Job(id=f"job{n:03d}", task_id=f"task-{n}", provider="runware", model=REQUEST.model, request=REQUEST)
+    return Job(
+        id=f"job{n:03d}", task_id=f"task-{n}", provider="runware", model=REQUEST.model, request=REQUEST
+    )
 
 
 def test_writes_made_together_share_a_commit_and_each_is_on_disk_when_its_await_returns(
