@@ -76,9 +76,7 @@ def one(kind: str, emu_url: str, files_url: str) -> None:
         window.show()
 
         async def scenario() -> None:
-            from kling_desktop.core.heap import settle_startup_heap
-
-            settle_startup_heap()  # as run_app does once the window is painted
+            await services.settle_after_start()  # as run_app does once the window is painted
             timer.start()
             req = GenerationRequest(model="klingai:1@1", prompt="A boat", width=1280, height=720, duration=5)
             jobs = [await services.runner.submit(req, "runware") for _ in range(JOBS)]

@@ -139,7 +139,6 @@ def run_app(self_test: bool = False) -> int:
             await asyncio.sleep(0)
         from PySide6.QtGui import QIcon
 
-        from kling_desktop.core.heap import settle_startup_heap
         from kling_desktop.services import build_services
         from kling_desktop.ui.main_window import MainWindow
         from kling_desktop.ui.wheel_guard import install_wheel_guard
@@ -156,7 +155,7 @@ def run_app(self_test: bool = False) -> int:
         frame.close()  # type: ignore[attr-defined]
         for _ in range(2):  # painted first
             await asyncio.sleep(0)
-        frozen = settle_startup_heap()
+        frozen = await services.settle_after_start()
         resumed = await services.runner.resume_all()
         if resumed:
             window.statusBar().showMessage(f"Re-attached to {len(resumed)} unfinished job(s).")

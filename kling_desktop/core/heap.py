@@ -5,7 +5,7 @@ up, about 80,000 of them (modules, classes, functions, the catalog, the widgets'
 app does, and a full collection that walks them holds the window's thread for 50–70 ms on a two-core machine
 busy with 200 jobs: the longest pause the event loop had. ``settle_startup_heap`` collects once and then moves
 everything alive to the collector's permanent generation (``gc.freeze``): later collections walk only what was
-made since (a full one: under 30 ms in the same scenario). Reference counting still frees a frozen object the
+made since (a full one: about 30 ms in the same scenario). Reference counting still frees a frozen object the
 moment nothing uses it; only a reference cycle among start-up objects that becomes garbage later is kept.
 """
 
