@@ -36,18 +36,27 @@ class JournalWriter:
         self._pending.append((write, done))
         if self._writing is not loop:  # none under way (or on a loop that has since closed)
             self._writing = loop
-            loop.call_soon(self._commit)  # the writes made on this turn of the loop join this commit
+            loop.call_soon(self._commit, loop)  # the writes made on this turn of the loop join this commit
         return done
 
-    def _commit(self) -> None:
-        loop = asyncio.get_running_loop()
+    def _commit(self, loop: asyncio.AbstractEventLoop) -> None:
+        # Called by the loop, which need not count as running then (qasync runs callbacks from Qt's loop).
         batch = [(w, done) for w, done in self._pending if done.get_loop() is loop]
         self._pending = []
-        written = loop.run_in_executor(None, self.journal.write_many, [w for w, _ in batch])
-        written.add_done_callback(lambda f: self._committed(batch, f))
+        try:
+            written = loop.run_in_executor(None, self.journal.write_many, [w for w, _ in batch])
+        except RuntimeError as exc:  # the executor is shut down: the loop is closing
+            failed: asyncio.Future[list[Job | Exception]] = loop.create_future()
+            failed.set_exception(exc)
+            self._committed(loop, batch, failed)
+            return
+        written.add_done_callback(lambda f: self._committed(loop, batch, f))
 
     def _committed(
-        self, batch: list[tuple[Write, asyncio.Future[Job]]], written: asyncio.Future[list[Job | Exception]]
+        self,
+        loop: asyncio.AbstractEventLoop,
+        batch: list[tuple[Write, asyncio.Future[Job]]],
+        written: asyncio.Future[list[Job | Exception]],
     ) -> None:
         if written.cancelled():  # the loop is closing: the writes may or may not be on the disk
             results: list[Job | BaseException] = [asyncio.CancelledError()] * len(batch)
@@ -63,6 +72,6 @@ class JournalWriter:
             else:
                 done.set_result(result)
         if self._pending:
-            asyncio.get_running_loop().call_soon(self._commit)
+            loop.call_soon(self._commit, loop)
         else:
             self._writing = None
