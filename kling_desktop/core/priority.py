@@ -22,14 +22,17 @@ BACKGROUND_NICE = 19  # the lowest: about 1/70 of a normal thread's share of a c
 BACKGROUND_WORKERS = 2
 
 
-def background_priority() -> None:
-    """Lower the calling thread's scheduling priority (Linux) to BACKGROUND_NICE below the process's main
-    thread; idempotent (a thread started by a lowered thread inherits its level). Elsewhere a no-op."""
+def background_priority(nice: int | None = None) -> None:
+    """Lower the calling thread's scheduling priority (Linux) to ``nice`` (default BACKGROUND_NICE) below the
+    process's main thread; idempotent (a thread started by a lowered thread inherits its level). Elsewhere a
+    no-op."""
     if not sys.platform.startswith("linux"):
         return
     tid = threading.get_native_id()
     try:
-        target = min(19, os.getpriority(os.PRIO_PROCESS, os.getpid()) + BACKGROUND_NICE)
+        target = min(
+            19, os.getpriority(os.PRIO_PROCESS, os.getpid()) + (BACKGROUND_NICE if nice is None else nice)
+        )
         if os.getpriority(os.PRIO_PROCESS, tid) < target:
             os.setpriority(os.PRIO_PROCESS, tid, target)
     except OSError:

@@ -38,6 +38,9 @@ MIN_RATE = 64 * 1024  # bytes/s: larger files get CONNECTION_DEADLINE plus the t
 # more one that is moving bytes is one more thread the window's thread queues behind for the interpreter lock
 # (16 made the loop wait up to 90 ms when 200 results arrived together).
 TRANSFER_THREADS = 4
+# Transfer threads yield to the window's thread, but less than other background work: at the lowest level
+# (19) a transfer got about 1/70 of a contended core and fell to half of curl's rate whenever anything else ran.
+TRANSFER_NICE = 5
 FLUSH_EVERY = 8 << 20  # bytes: start writing them to the disk while the rest arrives
 READ_BYTES = (
     512 << 10
@@ -213,7 +216,10 @@ def _transfers() -> ThreadPoolExecutor:
     global _pool
     if _pool is None:
         _pool = ThreadPoolExecutor(
-            max_workers=TRANSFER_THREADS, thread_name_prefix="download", initializer=background_priority
+            max_workers=TRANSFER_THREADS,
+            thread_name_prefix="download",
+            initializer=background_priority,
+            initargs=(TRANSFER_NICE,),
         )
     return _pool
 
