@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 BACKGROUND_NICE = 19  # the lowest: about 1/70 of a normal thread's share of a contended processor
 # Threads of the default executor. Every worker busy with Python code queues for the interpreter lock with the
 # window's thread, which then waits for each of them in turn (up to the 5 ms switch interval each): with six
-# workers (Python's default on two cores) and 200 jobs finishing, the loop waited 40-90 ms; with two, 29-40 ms
-# (benchmarks/event_loop_stall.py). Long work (a draft render) has its own threads, so nothing short queues
+# workers (Python's default on two cores) and 16 download threads, 200 jobs finishing made the loop wait
+# 38-90 ms; with two and four, 29-40 ms (benchmarks/event_loop_stall.py, four runs each). Long work (a draft render) has its own threads, so nothing short queues
 # behind it.
 BACKGROUND_WORKERS = 2
 

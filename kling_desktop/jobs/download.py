@@ -36,10 +36,10 @@ CONNECTION_DEADLINE = 600.0  # seconds one connection may take (a host that drip
 MIN_RATE = 64 * 1024  # bytes/s: larger files get CONNECTION_DEADLINE plus the time at this rate
 # Downloads at once (the runner's file client keeps as many connections). Four streams fill a link; each
 # more one that is moving bytes is one more thread the window's thread queues behind for the interpreter lock
-# (16 made the loop wait up to 90 ms when 200 results arrived together).
+# (16, with six default workers, made the loop wait up to 90 ms when 200 results arrived together).
 TRANSFER_THREADS = 4
 # Transfer threads yield to the window's thread, but less than other background work: at the lowest level
-# (19) a transfer got about 1/70 of a contended core and fell to half of curl's rate whenever anything else ran.
+# (19) a transfer got about 1/70 of a contended core and fell to as little as half of curl's rate.
 TRANSFER_NICE = 5
 FLUSH_EVERY = 8 << 20  # bytes: start writing them to the disk while the rest arrives
 READ_BYTES = (
